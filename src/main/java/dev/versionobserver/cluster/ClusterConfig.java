@@ -1,0 +1,39 @@
+package dev.versionobserver.cluster;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Whether and how this pod cooperates with its peers. */
+@ConfigMapping(prefix = "observer.cluster")
+public interface ClusterConfig {
+
+    /** {@code auto} (cluster mode when {@code POD_NAMESPACE} is set), {@code on} (required), {@code off}. */
+    @WithDefault("auto")
+    Mode mode();
+
+    /** The Service whose Endpoints (or EndpointSlices) list the serving pods. */
+    @WithDefault("version-observer")
+    String serviceName();
+
+    /** Label selector of this app's pods; their events trigger re-evaluation. */
+    @WithDefault("app.kubernetes.io/name=version-observer")
+    String podSelector();
+
+    /** Where serving pods are read from. */
+    @WithDefault("endpoints")
+    Discovery discovery();
+
+    /** Port of the peers' {@code /version}; defaults to this pod's HTTP port. */
+    java.util.Optional<Integer> peerPort();
+
+    enum Mode {
+        AUTO, ON, OFF
+    }
+
+    enum Discovery {
+        /** v1 Endpoints: ready addresses; terminating pods are dropped at once; truncated past 1000 pods. */
+        ENDPOINTS,
+        /** discovery.k8s.io/v1 EndpointSlices: scales past 1000, and terminating pods count while still serving. */
+        ENDPOINT_SLICES
+    }
+}

@@ -1,0 +1,141 @@
+package dev.versionobserver.push;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.SendResult;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.versionobserver.publication.VersionPublished;
+import dev.versionobserver.version.CompatibilityPolicy;
+import dev.versionobserver.version.VersionConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+
+/**
+ * The open sockets of this pod and the fan-out to them. Every send is asynchronous and counted per session; a
+ * session with more than {@code observer.push.max-pending-sends} messages in flight is closed (1008) rather than
+ * buffered, so one slow browser never delays the others nor grows the heap.
+ */
+@Singleton
+public class SessionRegistry {
+
+    private static final Logger LOG = Logger.getLogger(SessionRegistry.class);
+
+    private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final ObjectMapper mapper;
+    private final CompatibilityPolicy policy;
+    private final PushConfig config;
+    private volatile boolean shuttingDown;
+
+    public SessionRegistry(ObjectMapper mapper, VersionConfig versionConfig, PushConfig config) {
+        this.mapper = mapper;
+        this.policy = versionConfig.compatibility();
+        this.config = config;
+    }
+
+    void add(ClientSession client) {
+        sessions.put(client.session.getId(), client);
+        if (shuttingDown) {
+            // Raced with shutdown: the sweep in onShutdown may have missed this one.
+            close(client, CloseCodes.GOING_AWAY, "server shutting down");
+        }
+    }
+
+    void remove(String sessionId) {
+        sessions.remove(sessionId);
+    }
+
+    java.util.Optional<ClientSession> find(String sessionId) {
+        return java.util.Optional.ofNullable(sessions.get(sessionId));
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    void onPublished(@Observes VersionPublished event) {
+        String previous = event.previous() == null ? null : event.previous().toString();
+        String staleMessage = Protocol.json(mapper, new Protocol.NewVersion(event.version().toString(), previous, true));
+        String currentMessage = Protocol.json(mapper, new Protocol.NewVersion(event.version().toString(), previous, false));
+        String unknownMessage = Protocol.json(mapper, new Protocol.NewVersion(event.version().toString(), previous, null));
+        int told = 0;
+        for (ClientSession client : sessions.values()) {
+            String message = client.clientVersion == null ? unknownMessage
+                    : policy.compatible(client.clientVersion, event.version()) ? currentMessage : staleMessage;
+            if (send(client, message)) {
+                told++;
+            }
+        }
+        LOG.infof("Pushed new version %s to %d browser session(s)", event.version(), told);
+    }
+
+    /** Queues one message; returns false (and drops the client) when it already has too much in flight. */
+    boolean send(ClientSession client, String message) {
+        if (client.pending.incrementAndGet() > config.maxPendingSends()) {
+            client.pending.decrementAndGet();
+            LOG.debugf("Dropping slow WebSocket client %s", client.session.getId());
+            close(client, CloseCodes.VIOLATED_POLICY, "too slow");
+            return false;
+        }
+        try {
+            client.session.getAsyncRemote().sendText(message, (SendResult result) -> {
+                client.pending.decrementAndGet();
+                if (!result.isOK()) {
+                    LOG.debugf("Send to %s failed: %s", client.session.getId(), result.getException());
+                    remove(client.session.getId());
+                }
+            });
+            return true;
+        } catch (RuntimeException e) {
+            // A socket closing under us; its @OnClose removes it.
+            client.pending.decrementAndGet();
+            LOG.debugf("Send to %s refused: %s", client.session.getId(), e.toString());
+            return false;
+        }
+    }
+
+    /** Pings every socket; a pong is not required (browsers answer on their own), the traffic is the point. */
+    void pingAll() {
+        for (ClientSession client : sessions.values()) {
+            try {
+                client.session.getAsyncRemote().sendPing(java.nio.ByteBuffer.allocate(0));
+            } catch (IOException | RuntimeException e) {
+                LOG.debugf("Ping to %s failed: %s", client.session.getId(), e.toString());
+            }
+        }
+    }
+
+    void close(ClientSession client, CloseCodes code, String reason) {
+        sessions.remove(client.session.getId());
+        try {
+            client.session.close(new CloseReason(code, reason));
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf("Close of %s failed: %s", client.session.getId(), e.toString());
+        }
+    }
+
+    void startKeepAlive(@Observes StartupEvent event, Vertx vertx) {
+        // pingAll only queues frames, so the timer may run on the event loop.
+        vertx.setPeriodic(config.pingInterval().toMillis(), id -> pingAll());
+    }
+
+    /** Every socket is closed with 1001 so browsers reconnect to another pod at once. */
+    void onShutdown(@Observes ShutdownEvent event) {
+        shuttingDown = true;
+        int count = sessions.size();
+        sessions.values().forEach(client -> close(client, CloseCodes.GOING_AWAY, "server shutting down"));
+        if (count > 0) {
+            LOG.infof("Closed %d WebSocket session(s) with 1001 (going away)", count);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.versionobserver.push;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.versionobserver.cluster.PodIdentity;
+import dev.versionobserver.publication.PublishedVersion;
+import dev.versionobserver.version.AppVersion;
+import dev.versionobserver.version.CompatibilityPolicy;
+import dev.versionobserver.version.InvalidVersionException;
+import dev.versionobserver.version.OwnVersion;
+import dev.versionobserver.version.VersionConfig;
+
+/**
+ * {@code /version/ws?v=<browser's version>}: greets with the published version, then pushes one
+ * {@code new_version} per publication. Clients need send nothing; a {@code ping} text is answered with a pong.
+ * Oversized text closes with 1009 (container-enforced {@code maxMessageSize}), binary frames with 1003 (no binary
+ * handler, as the Jakarta WebSocket spec requires), a bad {@code v} with 1008.
+ */
+@ServerEndpoint("/version/ws")
+@ApplicationScoped
+public class VersionSocket {
+
+    private static final Logger LOG = Logger.getLogger(VersionSocket.class);
+
+    /** Longest client message accepted, in bytes: a ping is about 20. An annotation value, so not configurable. */
+    private static final int MAX_MESSAGE = 256;
+
+    private final SessionRegistry registry;
+    private final PublishedVersion published;
+    private final OwnVersion own;
+    private final PodIdentity pod;
+    private final CompatibilityPolicy policy;
+    private final ObjectMapper mapper;
+    private final String pong;
+
+    public VersionSocket(SessionRegistry registry, PublishedVersion published, OwnVersion own, PodIdentity pod,
+            VersionConfig versionConfig, ObjectMapper mapper) {
+        this.registry = registry;
+        this.published = published;
+        this.own = own;
+        this.pod = pod;
+        this.policy = versionConfig.compatibility();
+        this.mapper = mapper;
+        this.pong = Protocol.json(mapper, Protocol.Pong.INSTANCE);
+    }
+
+    @OnOpen
+    public void onOpen(Session session) {
+        AppVersion clientVersion;
+        try {
+            clientVersion = clientVersion(session);
+        } catch (InvalidVersionException e) {
+            closeQuietly(session, CloseCodes.VIOLATED_POLICY, "bad v parameter");
+            return;
+        }
+        ClientSession client = new ClientSession(session, clientVersion);
+        AppVersion current = published.current().orElse(null);
+        Boolean stale = clientVersion == null || current == null ? null : !policy.compatible(clientVersion, current);
+        registry.add(client);
+        registry.send(client, Protocol.json(mapper, new Protocol.Hello(own.version().toString(), pod.name(),
+                current == null ? null : current.toString(), stale)));
+    }
+
+    @OnMessage(maxMessageSize = MAX_MESSAGE)
+    public void onText(String message, Session session) {
+        // Anything but a ping is ignored: the protocol needs nothing from the client but keep-alive.
+        if (isPing(message)) {
+            registry.find(session.getId()).ifPresent(client -> registry.send(client, pong));
+        }
+    }
+
+    @OnClose
+    public void onClose(Session session) {
+        registry.remove(session.getId());
+    }
+
+    @OnError
+    public void onError(Session session, Throwable error) {
+        // Abrupt disconnects and protocol violations land here; the socket is gone or going, nothing to rethrow.
+        LOG.debugf("WebSocket %s error: %s", session.getId(), error.toString());
+        registry.remove(session.getId());
+    }
+
+    private boolean isPing(String message) {
+        if ("ping".equals(message)) {
+            return true;
+        }
+        try {
+            return "ping".equals(mapper.readTree(message).path("type").asText());
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static AppVersion clientVersion(Session session) {
+        List<String> values = session.getRequestParameterMap().get("v");
+        if (values == null || values.isEmpty() || values.get(0).isEmpty()) {
+            return null;
+        }
+        return AppVersion.parse(values.get(0));
+    }
+
+    private static void closeQuietly(Session session, CloseCodes code, String reason) {
+        try {
+            session.close(new CloseReason(code, reason));
+        } catch (Exception e) {
+            LOG.debugf("Close of %s failed: %s", session.getId(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.versionobserver.version;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.resteasy.reactive.RestResponse;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.versionobserver.cluster.PodIdentity;
+import io.smallrye.common.annotation.NonBlocking;
+
+/**
+ * {@code GET /version} (and {@code HEAD}): this pod's version, name and start time. The monitor polls it once per
+ * pod lifetime, so the body is rendered once and every request is answered from memory on the event loop.
+ */
+@Path("/version")
+public class VersionResource {
+
+    /** The wire form of {@code /version}; the monitor parses exactly this. */
+    public record VersionInfo(String version, String pod, String startedAt) {
+    }
+
+    private final String body;
+
+    public VersionResource(OwnVersion own, PodIdentity pod, ObjectMapper mapper) throws JsonProcessingException {
+        this.body = mapper.writeValueAsString(
+                new VersionInfo(own.version().toString(), pod.name(), own.startedAt().toString()));
+    }
+
+    @GET
+    @NonBlocking
+    @Produces(MediaType.APPLICATION_JSON)
+    public RestResponse<String> version() {
+        return RestResponse.ResponseBuilder.ok(body).header("Cache-Control", "no-store").build();
+    }
+}

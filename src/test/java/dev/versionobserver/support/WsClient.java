@@ -1,0 +1,90 @@
+package dev.versionobserver.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import jakarta.websocket.WebSocketContainer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** A Jakarta WebSocket test client that records every text message and the close reason. */
+public final class WsClient implements AutoCloseable {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    private final Session session;
+
+    private WsClient(URI uri) throws Exception {
+        WebSocketContainer container = ContainerProvider.getWebSocketContainer();
+        this.session = container.connectToServer(new Endpoint() {
+            @Override
+            public void onOpen(Session session, EndpointConfig config) {
+                session.addMessageHandler(String.class, (MessageHandler.Whole<String>) messages::add);
+            }
+
+            @Override
+            public void onClose(Session session, CloseReason reason) {
+                closed.complete(reason);
+            }
+        }, ClientEndpointConfig.Builder.create().build(), uri);
+    }
+
+    public static WsClient connect(URI uri) throws Exception {
+        return new WsClient(uri);
+    }
+
+    /** Next text message as JSON, failing the test if none arrives within the bound. */
+    public JsonNode next(Duration within) throws Exception {
+        String message = messages.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+        if (message == null) {
+            throw new AssertionError("no WebSocket message within " + within);
+        }
+        return MAPPER.readTree(message);
+    }
+
+    /** Messages received so far and not yet taken. */
+    public List<String> drain() {
+        List<String> out = new java.util.ArrayList<>();
+        messages.drainTo(out);
+        return out;
+    }
+
+    public CloseReason awaitClose(Duration within) throws Exception {
+        return closed.get(within.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    public void sendText(String text) throws IOException {
+        session.getBasicRemote().sendText(text);
+    }
+
+    public void sendBinary(byte[] bytes) throws IOException {
+        session.getBasicRemote().sendBinary(ByteBuffer.wrap(bytes));
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (session.isOpen()) {
+            session.close();
+        }
+    }
+}
