@@ -1,5 +1,6 @@
 package dev.versionobserver.push;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -75,12 +76,23 @@ public class VersionSocket {
                 current == null ? null : current.toString(), stale)));
     }
 
-    @OnMessage(maxMessageSize = MAX_MESSAGE)
+    @OnMessage
     public void onText(String message, Session session) {
+        // Enforced here: Undertow does not act on @OnMessage(maxMessageSize); frames above
+        // quarkus.websocket.max-frame-size never reach this method (see onError).
+        if (message.length() > MAX_MESSAGE) {
+            closeQuietly(session, CloseCodes.TOO_BIG, "message too big");
+            return;
+        }
         // Anything but a ping is ignored: the protocol needs nothing from the client but keep-alive.
         if (isPing(message)) {
             registry.find(session.getId()).ifPresent(client -> registry.send(client, pong));
         }
+    }
+
+    @OnMessage
+    public void onBinary(ByteBuffer data, Session session) {
+        closeQuietly(session, CloseCodes.CANNOT_ACCEPT, "binary frames are not accepted");
     }
 
     @OnClose
@@ -93,6 +105,9 @@ public class VersionSocket {
         // Abrupt disconnects and protocol violations land here; the socket is gone or going, nothing to rethrow.
         LOG.debugf("WebSocket %s error: %s", session.getId(), error.toString());
         registry.remove(session.getId());
+        if (session.isOpen()) {
+            closeQuietly(session, CloseCodes.PROTOCOL_ERROR, "protocol error");
+        }
     }
 
     private boolean isPing(String message) {
