@@ -1,0 +1,33 @@
+package dev.versionobserver.version;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import dev.versionobserver.support.ServiceProcess;
+
+/** Configuration errors stop the real process with a message naming the setting and the bad value. */
+class StartupValidationIT {
+
+    @Test
+    void malformedAppVersionStopsStartUpNamingTheSettingAndValue() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start("127.0.0.1", ServiceProcess.freePort(),
+                ServiceProcess.env("APP_VERSION", "latest"))) {
+            assertThat(service.awaitExit(Duration.ofSeconds(60))).isNotZero();
+            assertThat(service.output())
+                    .contains("observer.version.app (env APP_VERSION): not a semantic version")
+                    .contains("'latest'");
+        }
+    }
+
+    @Test
+    void clusterModeOnWithoutNamespaceStopsStartUp() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start("127.0.0.1", ServiceProcess.freePort(),
+                ServiceProcess.env("OBSERVER_CLUSTER_MODE", "on"))) {
+            assertThat(service.awaitExit(Duration.ofSeconds(60))).isNotZero();
+            assertThat(service.output()).contains("observer.cluster.mode=on needs the pod namespace");
+        }
+    }
+}
