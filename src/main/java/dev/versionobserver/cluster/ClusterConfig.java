@@ -23,8 +23,9 @@ public interface ClusterConfig {
     @WithDefault("endpoints")
     Discovery discovery();
 
-    /** Port of the peers' {@code /version}; defaults to this pod's HTTP port. */
-    java.util.Optional<Integer> peerPort();
+    /** Name of the Service port that serves {@code /version}; without a match the first port is used. */
+    @WithDefault("http")
+    String portName();
 
     enum Mode {
         AUTO, ON, OFF

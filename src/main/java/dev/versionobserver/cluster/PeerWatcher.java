@@ -1,0 +1,133 @@
+package dev.versionobserver.cluster;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Keeps the current {@link PeerView} from informers (never polling the API): one on the Service's Endpoints (or
+ * its EndpointSlices), one on the app's pods whose events only trigger re-evaluation. Informers start without
+ * blocking start-up and retry by themselves when the API is unreachable, and re-list after an expired watch;
+ * handlers recompute the view from the informer cache, so replayed or coalesced events are harmless.
+ */
+@Singleton
+public class PeerWatcher {
+
+    private static final Logger LOG = Logger.getLogger(PeerWatcher.class);
+
+    private final KubernetesClient client;
+    private final ClusterConfig config;
+    private final ClusterMode mode;
+    private final AtomicReference<PeerView> view = new AtomicReference<>(PeerView.UNKNOWN);
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<SharedIndexInformer<?>> informers = new CopyOnWriteArrayList<>();
+    private volatile SharedIndexInformer<Endpoints> endpoints;
+    private volatile SharedIndexInformer<EndpointSlice> slices;
+
+    public PeerWatcher(KubernetesClient client, ClusterConfig config, ClusterMode mode) {
+        this.client = client;
+        this.config = config;
+        this.mode = mode;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!mode.enabled()) {
+            return;
+        }
+        String ns = mode.namespace();
+        if (config.discovery() == ClusterConfig.Discovery.ENDPOINT_SLICES) {
+            slices = start(client.discovery().v1().endpointSlices().inNamespace(ns)
+                    .withLabel("kubernetes.io/service-name", config.serviceName()).runnableInformer(0));
+        } else {
+            endpoints = start(client.endpoints().inNamespace(ns).withName(config.serviceName()).runnableInformer(0));
+        }
+        SharedIndexInformer<Pod> pods = client.pods().inNamespace(ns).withLabelSelector(config.podSelector())
+                .runnableInformer(0);
+        start(pods);
+        LOG.infof("Watching %s of service %s and pods %s in namespace %s",
+                config.discovery() == ClusterConfig.Discovery.ENDPOINT_SLICES ? "EndpointSlices" : "Endpoints",
+                config.serviceName(), config.podSelector(), ns);
+    }
+
+    private <T> SharedIndexInformer<T> start(SharedIndexInformer<T> informer) {
+        informer.addEventHandler(new ResourceEventHandler<T>() {
+            @Override
+            public void onAdd(T obj) {
+                changed();
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                changed();
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                changed();
+            }
+        });
+        // Keep retrying list/watch for as long as the API is unreachable instead of giving up after one try.
+        informer.exceptionHandler((started, t) -> {
+            LOG.debugf("Informer list/watch failed (started=%s), retrying: %s", started, t.toString());
+            return true;
+        });
+        informer.start().whenComplete((ok, error) -> {
+            if (error == null) {
+                changed();
+            }
+        });
+        informers.add(informer);
+        return informer;
+    }
+
+    private void changed() {
+        PeerView next = compute();
+        PeerView previous = view.getAndSet(next);
+        if (next.truncated() && (previous == null || !previous.truncated())) {
+            LOG.warnf("Endpoints of %s are truncated at 1000 addresses: set observer.cluster.discovery="
+                    + "endpoint-slices to see every pod", config.serviceName());
+        }
+        listeners.forEach(Runnable::run);
+    }
+
+    private PeerView compute() {
+        if (slices != null) {
+            return slices.hasSynced() ? EndpointSlicePeers.from(slices.getStore().list(), config.portName())
+                    : PeerView.UNKNOWN;
+        }
+        if (endpoints != null && endpoints.hasSynced()) {
+            List<Endpoints> list = endpoints.getStore().list();
+            return EndpointsPeers.from(list.isEmpty() ? null : list.get(0), config.portName());
+        }
+        return PeerView.UNKNOWN;
+    }
+
+    /** The latest view; {@link PeerView#UNKNOWN} until the informers have synced. */
+    public PeerView view() {
+        return view.get();
+    }
+
+    /** Calls {@code listener} (on an informer thread, so it must be quick) after every change of pods or peers. */
+    public AutoCloseable subscribe(Runnable listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    void onShutdown(@Observes ShutdownEvent event) {
+        informers.forEach(SharedIndexInformer::stop);
+    }
+}

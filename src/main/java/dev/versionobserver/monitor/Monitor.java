@@ -1,0 +1,279 @@
+package dev.versionobserver.monitor;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.versionobserver.cluster.Peer;
+import dev.versionobserver.cluster.PeerView;
+import dev.versionobserver.cluster.PeerWatcher;
+import dev.versionobserver.leader.LeaderTask;
+import dev.versionobserver.publication.LeasePublicationStore;
+import dev.versionobserver.publication.PublishOutcome;
+import dev.versionobserver.publication.PublishedVersion;
+import dev.versionobserver.version.AppVersion;
+import dev.versionobserver.version.CompatibilityPolicy;
+import dev.versionobserver.version.VersionConfig;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.subscription.Cancellable;
+
+/**
+ * The leader-only monitor. Each leadership term gets a fresh {@link Term} whose state is confined to one thread:
+ * informer events and poll results are handed to that thread, so evaluation needs no locks and sees a
+ * consistent picture. A term forgets nothing that matters across failover: the only durable fact, the
+ * published version, lives in the Lease, and pod versions are cheap to ask again (one poll per pod).
+ */
+@Singleton
+public class Monitor implements LeaderTask {
+
+    private static final Logger LOG = Logger.getLogger(Monitor.class);
+    private static final ClusterState NOT_LEADING = new ClusterState(ClusterState.Kind.UNKNOWN, null, Map.of(),
+            List.of(), "this pod is not the leader");
+
+    private final PeerWatcher peers;
+    private final VersionPoller poller;
+    private final LeasePublicationStore store;
+    private final PublishedVersion published;
+    private final CompatibilityPolicy policy;
+    private final MonitorConfig config;
+    private final PollGate gate;
+    private final AtomicReference<Term> term = new AtomicReference<>();
+    private final AtomicLong polls = new AtomicLong();
+    private volatile ClusterState state = NOT_LEADING;
+
+    public Monitor(PeerWatcher peers, VersionPoller poller, LeasePublicationStore store, PublishedVersion published,
+            VersionConfig versions, MonitorConfig config) {
+        this.peers = peers;
+        this.poller = poller;
+        this.store = store;
+        this.published = published;
+        this.policy = versions.compatibility();
+        this.config = config;
+        this.gate = new PollGate(config.maxConcurrentPolls());
+    }
+
+    @Override
+    public void startLeading() {
+        Term next = new Term();
+        if (term.compareAndSet(null, next)) {
+            next.start();
+        }
+    }
+
+    @Override
+    public void stopLeading() {
+        Term current = term.getAndSet(null);
+        if (current != null) {
+            current.stop();
+            state = NOT_LEADING;
+        }
+    }
+
+    /** The latest verdict of this pod's monitor ({@code UNKNOWN} when not leading). */
+    public ClusterState state() {
+        return state;
+    }
+
+    /** {@code /version} requests sent by this pod since start (every attempt, retries included). */
+    public long pollCount() {
+        return polls.get();
+    }
+
+    /** One leadership term: its own thread, pod states, polls and subscription; nothing survives {@link #stop}. */
+    private final class Term {
+
+        private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "monitor");
+            t.setDaemon(true);
+            return t;
+        });
+        private final Map<String, PeerState> states = new HashMap<>();
+        private final Map<String, Cancellable> inFlight = new HashMap<>();
+        private AutoCloseable subscription;
+        private ScheduledFuture<?> scheduled;
+        private boolean publishing;
+        private AppVersion publishedThisTerm;
+        private ClusterState last;
+        private long convergedAtNanos;
+
+        void start() {
+            subscription = peers.subscribe(this::trigger);
+            trigger();
+        }
+
+        void stop() {
+            try {
+                subscription.close();
+            } catch (Exception e) {
+                LOG.debugf("Unsubscribe failed: %s", e.toString());
+            }
+            thread.execute(() -> {
+                inFlight.values().forEach(Cancellable::cancel);
+                inFlight.clear();
+            });
+            thread.shutdown();
+        }
+
+        /** Coalesces bursts of events into one evaluation after the debounce delay. Any thread. */
+        void trigger() {
+            onThread(() -> {
+                if (scheduled == null || scheduled.isDone()) {
+                    scheduled = thread.schedule(this::evaluate, config.debounce().toMillis(), TimeUnit.MILLISECONDS);
+                }
+            });
+        }
+
+        private void onThread(Runnable work) {
+            if (!thread.isShutdown()) {
+                try {
+                    thread.execute(() -> {
+                        try {
+                            work.run();
+                        } catch (RuntimeException e) {
+                            // Never let one bad evaluation end the term's thread.
+                            LOG.errorf(e, "Monitor step failed; continuing");
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // Term stopped between the check and the hand-off: nothing to do.
+                }
+            }
+        }
+
+        private void evaluate() {
+            PeerView view = peers.view();
+            Set<String> serving = new HashSet<>();
+            Set<String> present = new HashSet<>();
+            for (Peer peer : view.peers()) {
+                present.add(peer.uid());
+                if (peer.serving()) {
+                    serving.add(peer.uid());
+                }
+            }
+            // A pod that stopped serving is no longer polled; what we knew of its version stays valid (a pod's
+            // version cannot change), anything else is asked again if it serves again.
+            states.entrySet().removeIf(e -> !present.contains(e.getKey())
+                    || (!serving.contains(e.getKey()) && e.getValue().status() != PeerState.Status.KNOWN));
+            inFlight.entrySet().removeIf(e -> {
+                if (serving.contains(e.getKey())) {
+                    return false;
+                }
+                e.getValue().cancel();
+                return true;
+            });
+            for (Peer peer : view.serving()) {
+                if (!states.containsKey(peer.uid())) {
+                    poll(peer);
+                }
+            }
+            ClusterState next = Convergence.judge(view, states);
+            report(next);
+            if (next.kind() == ClusterState.Kind.CONVERGED) {
+                maybePublish(next.version());
+            }
+        }
+
+        private void report(ClusterState next) {
+            state = next;
+            boolean changed = last == null || last.kind() != next.kind() || !last.versions().equals(next.versions());
+            if (changed) {
+                LOG.infof("Cluster %s: %s", next.kind(), next.reason());
+                if (next.kind() == ClusterState.Kind.CONVERGED) {
+                    convergedAtNanos = System.nanoTime();
+                }
+            }
+            last = next;
+        }
+
+        private void poll(Peer peer) {
+            states.put(peer.uid(), PeerState.polling(peer));
+            Cancellable cancellable = Uni.createFrom().deferred(() -> gate.run(() -> {
+                polls.incrementAndGet();
+                return poller.fetch(peer);
+            }))
+                    .onFailure(PollException.class).invoke(f -> onThread(() -> failed(peer, (PollException) f)))
+                    .onFailure().retry().withBackOff(config.retryInitial(), config.retryMax()).withJitter(0.5)
+                    .indefinitely()
+                    .subscribe().with(
+                            version -> onThread(() -> answered(peer, version)),
+                            failure -> LOG.debugf("Poll of %s gave up: %s", peer.name(), failure.toString()));
+            inFlight.put(peer.uid(), cancellable);
+        }
+
+        private void answered(Peer peer, AppVersion version) {
+            inFlight.remove(peer.uid());
+            if (!states.containsKey(peer.uid())) {
+                return; // left while the answer was on its way
+            }
+            states.put(peer.uid(), PeerState.known(peer, version));
+            LOG.debugf("Pod %s (%s) runs %s", peer.name(), peer.ip(), version);
+            trigger();
+        }
+
+        private void failed(Peer peer, PollException failure) {
+            PeerState previous = states.get(peer.uid());
+            if (previous == null) {
+                return;
+            }
+            PeerState next = PeerState.failed(peer, failure);
+            if (previous.status() != next.status()) {
+                LOG.infof("Pod %s (%s) did not answer with its version (%s); retrying with backoff", peer.name(),
+                        peer.ip(), next.detail());
+            }
+            states.put(peer.uid(), next);
+            report(Convergence.judge(peers.view(), states));
+        }
+
+        private void maybePublish(AppVersion version) {
+            if (publishing || version.sameAs(publishedThisTerm)) {
+                return;
+            }
+            AppVersion current = published.current().orElse(null);
+            if (current != null && policy.compatible(current, version)) {
+                return;
+            }
+            publishing = true;
+            Uni.createFrom().item(() -> store.publish(version))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .onFailure(KubernetesClientException.class).retry()
+                    .withBackOff(config.retryInitial(), config.retryMax()).withJitter(0.5).atMost(5)
+                    .subscribe().with(
+                            outcome -> onThread(() -> published(version, outcome)),
+                            failure -> onThread(() -> publishFailed(version, failure)));
+        }
+
+        private void published(AppVersion version, PublishOutcome outcome) {
+            publishing = false;
+            switch (outcome) {
+                case PUBLISHED -> {
+                    publishedThisTerm = version;
+                    LOG.infof("Published %s %d ms after the cluster converged", version,
+                            Duration.ofNanos(System.nanoTime() - convergedAtNanos).toMillis());
+                }
+                case UNCHANGED -> publishedThisTerm = version;
+                case NOT_LEADER -> LOG.infof("Not publishing %s: this pod no longer holds the Lease", version);
+            }
+        }
+
+        private void publishFailed(AppVersion version, Throwable failure) {
+            publishing = false;
+            LOG.warnf("Could not publish %s: %s; will retry", version, failure.toString());
+            thread.schedule(this::trigger, config.retryMax().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+}

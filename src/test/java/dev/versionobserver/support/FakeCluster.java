@@ -1,0 +1,158 @@
+package dev.versionobserver.support;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.Map;
+import java.util.UUID;
+
+import io.fabric8.kubernetes.api.model.EndpointAddress;
+import io.fabric8.kubernetes.api.model.EndpointAddressBuilder;
+import io.fabric8.kubernetes.api.model.EndpointsBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+
+/**
+ * Plays, against an API server without controllers (the embedded mock), the parts a real cluster would: the
+ * kubelet (pod objects with IP and Ready condition, deletionTimestamp on termination) and the endpoints
+ * controllers (v1 Endpoints with ready / not-ready addresses, EndpointSlices with ready / serving / terminating
+ * conditions), using only standard objects. Each pod carries its port so stand-ins can listen anywhere.
+ */
+public final class FakeCluster {
+
+    public static final String APP_LABEL = "app.kubernetes.io/name";
+
+    private record PodRecord(String name, String uid, String ip, int port, boolean ready, boolean terminating) {
+    }
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String service;
+    private final String app;
+    private final Map<String, PodRecord> pods = new LinkedHashMap<>();
+
+    public FakeCluster(KubernetesClient client, String namespace, String service, String app) {
+        this.client = client;
+        this.namespace = namespace;
+        this.service = service;
+        this.app = app;
+    }
+
+    /** A pod is scheduled and its container starts (not ready yet). */
+    public synchronized String addPod(String name, String ip, int port) {
+        String uid = UUID.randomUUID().toString();
+        pods.put(name, new PodRecord(name, uid, ip, port, false, false));
+        client.pods().inNamespace(namespace).resource(pod(pods.get(name))).create();
+        sync();
+        return uid;
+    }
+
+    /** The readiness probe passes (or fails). */
+    public synchronized void setReady(String name, boolean ready) {
+        PodRecord p = pods.get(name);
+        pods.put(name, new PodRecord(p.name, p.uid, p.ip, p.port, ready, p.terminating));
+        client.pods().inNamespace(namespace).resource(pod(pods.get(name))).update();
+        sync();
+    }
+
+    /** Deletion begins: deletionTimestamp set, the pod leaves v1 Endpoints; its process may still run. */
+    public synchronized void beginTermination(String name) {
+        PodRecord p = pods.get(name);
+        pods.put(name, new PodRecord(p.name, p.uid, p.ip, p.port, p.ready, true));
+        client.pods().inNamespace(namespace).resource(pod(pods.get(name))).update();
+        sync();
+    }
+
+    /** The process is gone and the pod object removed. */
+    public synchronized void remove(String name) {
+        pods.remove(name);
+        client.pods().inNamespace(namespace).withName(name).delete();
+        sync();
+    }
+
+    /** Deletes every pod and the discovery objects. */
+    public synchronized void reset() {
+        pods.clear();
+        client.pods().inNamespace(namespace).withLabel(APP_LABEL, app).delete();
+        client.endpoints().inNamespace(namespace).withName(service).delete();
+        client.discovery().v1().endpointSlices().inNamespace(namespace)
+                .withLabel("kubernetes.io/service-name", service).delete();
+    }
+
+    private Pod pod(PodRecord p) {
+        PodBuilder builder = new PodBuilder()
+                .withNewMetadata().withName(p.name).withNamespace(namespace).withUid(p.uid)
+                .addToLabels(APP_LABEL, app)
+                .withDeletionTimestamp(p.terminating ? Instant.now().toString() : null)
+                .endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("version-observer").endContainer()
+                .endSpec()
+                .withNewStatus().withPhase("Running").withPodIP(p.ip)
+                .addNewCondition().withType("Ready").withStatus(p.ready ? "True" : "False").endCondition()
+                .endStatus();
+        return builder.build();
+    }
+
+    /** What the endpoints and endpointslice controllers would write for the current pods. */
+    private void sync() {
+        // One subset per port, as the controller groups addresses (stand-ins each listen on their own port).
+        Map<Integer, List<EndpointAddress>> readyByPort = new LinkedHashMap<>();
+        Map<Integer, List<EndpointAddress>> notReadyByPort = new LinkedHashMap<>();
+        for (PodRecord p : pods.values()) {
+            if (p.terminating) {
+                continue; // v1 Endpoints drop terminating pods
+            }
+            EndpointAddress address = new EndpointAddressBuilder().withIp(p.ip)
+                    .withNewTargetRef().withKind("Pod").withName(p.name).withNamespace(namespace).withUid(p.uid)
+                    .endTargetRef().build();
+            (p.ready ? readyByPort : notReadyByPort).computeIfAbsent(p.port, k -> new ArrayList<>()).add(address);
+        }
+        Set<Integer> ports = new LinkedHashSet<>(readyByPort.keySet());
+        ports.addAll(notReadyByPort.keySet());
+        EndpointsBuilder endpoints = new EndpointsBuilder().withNewMetadata().withName(service)
+                .withNamespace(namespace).endMetadata();
+        for (int port : ports) {
+            endpoints.addNewSubset()
+                    .withAddresses(readyByPort.getOrDefault(port, List.of()))
+                    .withNotReadyAddresses(notReadyByPort.getOrDefault(port, List.of()))
+                    .addNewPort().withName("http").withPort(port).withProtocol("TCP").endPort()
+                    .endSubset();
+        }
+        client.endpoints().inNamespace(namespace).resource(endpoints.build())
+                .createOr(NonDeletingOperation::update);
+        syncSlices();
+    }
+
+    private void syncSlices() {
+        Map<Integer, EndpointSliceBuilder> byPort = new LinkedHashMap<>();
+        for (PodRecord p : pods.values()) {
+            EndpointSliceBuilder slice = byPort.computeIfAbsent(p.port, port -> new EndpointSliceBuilder()
+                    .withNewMetadata().withName(service + "-" + port).withNamespace(namespace)
+                    .addToLabels("kubernetes.io/service-name", service).endMetadata()
+                    .withAddressType("IPv4")
+                    .addNewPort().withName("http").withPort(port).withProtocol("TCP").endPort());
+            slice.addToEndpoints(new EndpointBuilder().withAddresses(p.ip)
+                    .withNewConditions().withReady(p.ready && !p.terminating).withServing(p.ready)
+                    .withTerminating(p.terminating).endConditions()
+                    .withNewTargetRef().withKind("Pod").withName(p.name).withNamespace(namespace).withUid(p.uid)
+                    .endTargetRef().build());
+        }
+        List<EndpointSlice> existing = client.discovery().v1().endpointSlices().inNamespace(namespace)
+                .withLabel("kubernetes.io/service-name", service).list().getItems();
+        for (EndpointSlice old : existing) {
+            String portName = old.getMetadata().getName().substring(service.length() + 1);
+            if (!byPort.containsKey(Integer.parseInt(portName))) {
+                client.resource(old).delete();
+            }
+        }
+        byPort.values().forEach(b -> client.resource(b.build()).createOr(NonDeletingOperation::update));
+    }
+}
