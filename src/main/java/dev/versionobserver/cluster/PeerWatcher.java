@@ -94,7 +94,11 @@ public class PeerWatcher {
         return informer;
     }
 
-    private void changed() {
+    /**
+     * Recomputes the view from the informer caches. Synchronized because the Endpoints and Pod informers call
+     * it from different threads: unsynchronized, a slower thread could overwrite a newer view with an older one.
+     */
+    private synchronized void changed() {
         PeerView next = compute();
         PeerView previous = view.getAndSet(next);
         if (next.truncated() && (previous == null || !previous.truncated())) {

@@ -1,6 +1,5 @@
 package dev.versionobserver.support;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,6 +28,7 @@ import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 public final class FakeCluster {
 
     public static final String APP_LABEL = "app.kubernetes.io/name";
+    static final String KUBELET_FINALIZER = "version-observer.dev/local-kubelet";
 
     private record PodRecord(String name, String uid, String ip, int port, boolean ready, boolean terminating) {
     }
@@ -55,33 +55,56 @@ public final class FakeCluster {
         return uid;
     }
 
-    /** The readiness probe passes (or fails). */
+    /** The readiness probe passes (or fails): the kubelet writes the Ready condition. */
     public synchronized void setReady(String name, boolean ready) {
         PodRecord p = pods.get(name);
         pods.put(name, new PodRecord(p.name, p.uid, p.ip, p.port, ready, p.terminating));
-        client.pods().inNamespace(namespace).resource(pod(pods.get(name))).update();
+        client.pods().inNamespace(namespace).withName(name).editStatus(pod -> {
+            pod.getStatus().getConditions().forEach(c -> {
+                if ("Ready".equals(c.getType())) {
+                    c.setStatus(ready ? "True" : "False");
+                }
+            });
+            return pod;
+        });
         sync();
     }
 
-    /** Deletion begins: deletionTimestamp set, the pod leaves v1 Endpoints; its process may still run. */
+    /**
+     * Deletion begins: a real DELETE. The pod carries a finalizer (standing in for the kubelet, which keeps a
+     * pod object until its containers are gone), so the API server sets deletionTimestamp and keeps the object;
+     * it leaves v1 Endpoints while its process may still run.
+     */
     public synchronized void beginTermination(String name) {
         PodRecord p = pods.get(name);
         pods.put(name, new PodRecord(p.name, p.uid, p.ip, p.port, p.ready, true));
-        client.pods().inNamespace(namespace).resource(pod(pods.get(name))).update();
+        client.pods().inNamespace(namespace).withName(name).delete();
         sync();
     }
 
-    /** The process is gone and the pod object removed. */
+    /** The process is gone: the finalizer is removed and with it the pod object. */
     public synchronized void remove(String name) {
-        pods.remove(name);
-        client.pods().inNamespace(namespace).withName(name).delete();
+        PodRecord p = pods.remove(name);
+        if (p != null && !p.terminating) {
+            client.pods().inNamespace(namespace).withName(name).delete();
+        }
+        client.pods().inNamespace(namespace).withName(name).edit(pod -> {
+            pod.getMetadata().setFinalizers(List.of());
+            return pod;
+        });
         sync();
     }
 
     /** Deletes every pod and the discovery objects. */
     public synchronized void reset() {
         pods.clear();
-        client.pods().inNamespace(namespace).withLabel(APP_LABEL, app).delete();
+        client.pods().inNamespace(namespace).withLabel(APP_LABEL, app).list().getItems().forEach(pod -> {
+            client.resource(pod).delete();
+            client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).edit(p -> {
+                p.getMetadata().setFinalizers(List.of());
+                return p;
+            });
+        });
         client.endpoints().inNamespace(namespace).withName(service).delete();
         client.discovery().v1().endpointSlices().inNamespace(namespace)
                 .withLabel("kubernetes.io/service-name", service).delete();
@@ -91,7 +114,7 @@ public final class FakeCluster {
         PodBuilder builder = new PodBuilder()
                 .withNewMetadata().withName(p.name).withNamespace(namespace).withUid(p.uid)
                 .addToLabels(APP_LABEL, app)
-                .withDeletionTimestamp(p.terminating ? Instant.now().toString() : null)
+                .addToFinalizers(KUBELET_FINALIZER)
                 .endMetadata()
                 .withNewSpec().addNewContainer().withName("app").withImage("version-observer").endContainer()
                 .endSpec()
