@@ -69,9 +69,11 @@ public class VersionSocket {
             return;
         }
         ClientSession client = new ClientSession(session, clientVersion);
+        // Register before reading the published version: a publication in between then reaches this session
+        // (possibly before the hello, which the client tolerates) instead of falling between the two.
+        registry.add(client);
         AppVersion current = published.current().orElse(null);
         Boolean stale = clientVersion == null || current == null ? null : !policy.compatible(clientVersion, current);
-        registry.add(client);
         registry.send(client, Protocol.json(mapper, new Protocol.Hello(own.version().toString(), pod.name(),
                 current == null ? null : current.toString(), stale)));
     }

@@ -120,6 +120,11 @@ public final class ServiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Sends SIGTERM without waiting. */
+    public void signalTerm() {
+        process.destroy();
+    }
+
     /** SIGKILL: a crash. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -1,0 +1,69 @@
+package dev.versionobserver.localcluster;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+
+/**
+ * fabric8's mock API server in CRUD mode, standalone on loopback, plus a kubeconfig that points at it. It has no
+ * controllers, admission or address validation: {@link LocalCluster} plays those parts with standard objects.
+ */
+public final class EmbeddedApiServer implements AutoCloseable {
+
+    private final KubernetesMockServer server;
+    private final Path kubeconfig;
+    private final String url;
+
+    public EmbeddedApiServer(String namespace) throws IOException {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init(InetAddress.getByName("127.0.0.1"), 0);
+        url = server.url("/").replaceAll("/$", "");
+        kubeconfig = Files.createTempFile("vo-kubeconfig", ".yaml");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: local
+                  cluster:
+                    server: %s
+                contexts:
+                - name: local
+                  context:
+                    cluster: local
+                    namespace: %s
+                    user: local
+                current-context: local
+                users:
+                - name: local
+                  user:
+                    token: local
+                """.formatted(url, namespace));
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public KubernetesClient client() {
+        return server.createClient();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.destroy();
+        Files.deleteIfExists(kubeconfig);
+    }
+}

@@ -1,0 +1,413 @@
+package dev.versionobserver.localcluster;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import dev.versionobserver.publication.LeasePublicationStore;
+import dev.versionobserver.support.FakeCluster;
+import dev.versionobserver.support.ServiceProcess;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * A local stand-in for a Kubernetes cluster running Version Observer: real service processes, each on its own
+ * loopback address and the same port, against one API server. It plays, with standard objects and in one
+ * reconcile loop (as controllers do), the kubelet (start processes, probe readiness, write the Ready condition,
+ * restart crashed containers, terminate with SIGTERM then SIGKILL after the grace period), the endpoints
+ * controllers (via {@link FakeCluster}) and the Deployment controller (rolling update within maxSurge and
+ * maxUnavailable, rounded as Kubernetes does).
+ */
+public final class LocalCluster implements AutoCloseable {
+
+    public static final String NAMESPACE = "demo";
+    public static final String SERVICE = "version-observer";
+    public static final String APP = "version-observer";
+    public static final String LEASE = "version-observer";
+
+    /** One pod: its object in the API and, while it runs, its process. Confined to the loop thread. */
+    private static final class PodRuntime {
+        final String name;
+        final String ip;
+        final String version;
+        ServiceProcess process;
+        boolean ready;
+        boolean terminating;
+        long terminationStarted;
+        boolean sigtermSent;
+        int restarts;
+
+        PodRuntime(String name, String ip, String version) {
+            this.name = name;
+            this.ip = ip;
+            this.version = version;
+        }
+    }
+
+    /** What a pod looks like from outside, for tests and the timeline. */
+    public record PodInfo(String name, String ip, String version, boolean ready, boolean terminating, long pid,
+            int restarts) {
+    }
+
+    private final Options options;
+    private final EmbeddedApiServer api;
+    private final KubernetesClient client;
+    private final FakeCluster objects;
+    private final Consumer<String> timeline;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "local-cluster");
+        t.setDaemon(true);
+        return t;
+    });
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
+    private final Map<String, PodRuntime> pods = new LinkedHashMap<>();
+    /** Processes of pods that are gone, kept for their logs. */
+    private final Map<String, ServiceProcess> gone = new LinkedHashMap<>();
+    private final int port;
+    private int nextIp = 2;
+    private int replicas;
+    private String version;
+    private int revision;
+
+    /** Harness settings; the defaults are Kubernetes' own where Kubernetes has one. */
+    public record Options(double maxSurge, double maxUnavailable, Duration preStop, Duration gracePeriod,
+            Map<String, String> serviceEnv) {
+        public static Options defaults() {
+            return new Options(0.25, 0.25, Duration.ofMillis(500), Duration.ofSeconds(10), Map.of());
+        }
+
+        public Options withEnv(Map<String, String> env) {
+            return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, env);
+        }
+
+        public Options withRollout(double surge, double unavailable) {
+            return new Options(surge, unavailable, preStop, gracePeriod, serviceEnv);
+        }
+    }
+
+    public LocalCluster(Options options, Consumer<String> timeline) throws IOException {
+        this.options = options;
+        this.timeline = timeline;
+        this.api = new EmbeddedApiServer(NAMESPACE);
+        this.client = api.client();
+        this.objects = new FakeCluster(client, NAMESPACE, SERVICE, APP);
+        this.port = ServiceProcess.freePort();
+        loop.scheduleWithFixedDelay(this::reconcile, 0, 100, TimeUnit.MILLISECONDS);
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public EmbeddedApiServer api() {
+        return api;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    // ---- commands (any thread) ---------------------------------------------------------------------------
+
+    /** Creates the Deployment: {@code replicas} pods of {@code version}. */
+    public void deploy(String version, int replicas) {
+        call(() -> {
+            this.version = version;
+            this.replicas = replicas;
+            this.revision++;
+            timeline.accept("deployment: " + replicas + " x " + version);
+            return null;
+        });
+    }
+
+    /** Changes the pod template's version: a rolling update. */
+    public void rollout(String version) {
+        call(() -> {
+            this.version = version;
+            this.revision++;
+            timeline.accept("rollout: to " + version + " (maxSurge " + maxSurge() + ", maxUnavailable "
+                    + maxUnavailable() + ")");
+            return null;
+        });
+    }
+
+    public void scale(int replicas) {
+        call(() -> {
+            this.replicas = replicas;
+            timeline.accept("scale: to " + replicas + " replicas");
+            return null;
+        });
+    }
+
+    /** Deletes a pod (graceful: preStop, SIGTERM, grace period, SIGKILL), as {@code kubectl delete pod} does. */
+    public void deletePod(String name) {
+        call(() -> {
+            PodRuntime pod = pods.get(name);
+            if (pod == null) {
+                throw new IllegalArgumentException("no pod " + name);
+            }
+            beginTermination(pod);
+            return null;
+        });
+    }
+
+    /** SIGKILLs a pod's process: a crash. The kubelet restarts the container in the same pod. */
+    public void crash(String name) {
+        call(() -> {
+            PodRuntime pod = pods.get(name);
+            if (pod == null || pod.process == null) {
+                throw new IllegalArgumentException("no running pod " + name);
+            }
+            timeline.accept("crash: SIGKILL " + name + " (pid " + pod.process.pid() + ")");
+            pod.process.kill();
+            return null;
+        });
+    }
+
+    /** Whether the rollout is complete: every pod runs the template version, the right number, all ready. */
+    public boolean rolledOut() {
+        return call(() -> pods.size() == replicas
+                && pods.values().stream().allMatch(p -> p.version.equals(version) && p.ready && !p.terminating));
+    }
+
+    public List<PodInfo> pods() {
+        return call(() -> pods.values().stream()
+                .map(p -> new PodInfo(p.name, p.ip, p.version, p.ready, p.terminating,
+                        p.process == null ? -1 : p.process.pid(), p.restarts))
+                .toList());
+    }
+
+    public Optional<PodInfo> pod(String name) {
+        return pods().stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    public String baseUrl(PodInfo pod) {
+        return "http://" + pod.ip() + ":" + port;
+    }
+
+    public URI socketUri(PodInfo pod, String pageVersion) {
+        return URI.create("ws://" + pod.ip() + ":" + port + "/version/ws?v=" + pageVersion);
+    }
+
+    /** The holder of the election Lease, if any. */
+    public Optional<String> leader() {
+        Lease lease = client.leases().inNamespace(NAMESPACE).withName(LEASE).get();
+        return Optional.ofNullable(lease).map(l -> l.getSpec().getHolderIdentity()).filter(h -> !h.isEmpty());
+    }
+
+    /** The version in the Lease's publication annotation, if any. */
+    public Optional<String> published() {
+        Lease lease = client.leases().inNamespace(NAMESPACE).withName(LEASE).get();
+        return Optional.ofNullable(lease).map(l -> l.getMetadata().getAnnotations())
+                .map(a -> a.get(LeasePublicationStore.VERSION_ANNOTATION));
+    }
+
+    /** A pod process's log so far (also of a pod that is gone). */
+    public String log(String name) {
+        return call(() -> {
+            PodRuntime pod = pods.get(name);
+            ServiceProcess process = pod != null ? pod.process : gone.get(name);
+            return process == null ? "" : process.output();
+        });
+    }
+
+    private <T> T call(Callable<T> work) {
+        try {
+            return loop.submit(work).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("local cluster loop did not answer", e);
+        }
+    }
+
+    // ---- the reconcile loop (loop thread only) ---------------------------------------------------------
+
+    private void reconcile() {
+        try {
+            for (PodRuntime pod : List.copyOf(pods.values())) {
+                kubelet(pod);
+            }
+            deploymentController();
+        } catch (Exception e) {
+            timeline.accept("harness error: " + e);
+        }
+    }
+
+    private void kubelet(PodRuntime pod) throws Exception {
+        if (pod.terminating) {
+            long elapsed = System.nanoTime() - pod.terminationStarted;
+            if (!pod.sigtermSent && elapsed >= options.preStop().toNanos()) {
+                pod.sigtermSent = true;
+                pod.process.signalTerm();
+            }
+            boolean exited = !pod.process.isAlive();
+            if (!exited && elapsed >= options.preStop().plus(options.gracePeriod()).toNanos()) {
+                timeline.accept("kubelet: grace period over, SIGKILL " + pod.name);
+                pod.process.kill();
+                exited = true;
+            }
+            if (exited) {
+                pods.remove(pod.name);
+                gone.put(pod.name, pod.process);
+                objects.remove(pod.name);
+                timeline.accept("pod " + pod.name + " (" + pod.version + ") gone");
+            }
+            return;
+        }
+        if (!pod.process.isAlive()) {
+            // Container crashed: same pod, same IP, restarted by the kubelet, not ready until probed again.
+            pod.restarts++;
+            setReady(pod, false);
+            timeline.accept("kubelet: " + pod.name + " exited, restarting container (restart " + pod.restarts + ")");
+            pod.process = startProcess(pod);
+            return;
+        }
+        setReady(pod, probe(pod));
+    }
+
+    private void setReady(PodRuntime pod, boolean ready) {
+        if (pod.ready != ready) {
+            pod.ready = ready;
+            objects.setReady(pod.name, ready);
+            timeline.accept("pod " + pod.name + " (" + pod.version + ", " + pod.ip + ") "
+                    + (ready ? "ready" : "not ready"));
+        }
+    }
+
+    private boolean probe(PodRuntime pod) {
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
+                    URI.create("http://" + pod.ip + ":" + port + "/q/health/ready"))
+                    .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The Deployment controller's rolling-update arithmetic (deployment/rolling.go), one step per loop turn. */
+    private void deploymentController() throws IOException {
+        if (version == null) {
+            return;
+        }
+        List<PodRuntime> live = pods.values().stream().filter(p -> !p.terminating).toList();
+        List<PodRuntime> current = live.stream().filter(p -> p.version.equals(version)).toList();
+        List<PodRuntime> old = live.stream().filter(p -> !p.version.equals(version)).toList();
+        int minAvailable = replicas - maxUnavailable();
+
+        // Scale up the new ReplicaSet within the surge.
+        int scaleUp = Math.min(replicas + maxSurge() - live.size(), replicas - current.size());
+        for (int i = 0; i < scaleUp; i++) {
+            createPod();
+        }
+        if (old.isEmpty()) {
+            // Plain scale-down: not-ready pods first.
+            current.stream().sorted(Comparator.comparing((PodRuntime p) -> p.ready))
+                    .limit(Math.max(0, current.size() - replicas)).forEach(this::beginTermination);
+            return;
+        }
+        // Scale down old pods: never below minAvailable counting the new pods that are not ready yet.
+        long newUnavailable = current.stream().filter(p -> !p.ready).count();
+        long maxScaledDown = live.size() - minAvailable - newUnavailable;
+        for (PodRuntime pod : old) {
+            if (maxScaledDown > 0 && !pod.ready) {
+                beginTermination(pod); // unhealthy old pods cost no availability
+                maxScaledDown--;
+            }
+        }
+        long available = live.stream().filter(p -> p.ready && !p.terminating).count();
+        long healthyDown = Math.min(maxScaledDown, available - minAvailable);
+        for (PodRuntime pod : old) {
+            if (healthyDown > 0 && pod.ready && !pod.terminating) {
+                beginTermination(pod);
+                healthyDown--;
+            }
+        }
+    }
+
+    /** maxSurge rounds up, maxUnavailable rounds down; both zero is not allowed, so surge becomes 1. */
+    private int maxSurge() {
+        int surge = (int) Math.ceil(options.maxSurge() * replicas);
+        return surge == 0 && maxUnavailable() == 0 ? 1 : surge;
+    }
+
+    private int maxUnavailable() {
+        return (int) Math.floor(options.maxUnavailable() * replicas);
+    }
+
+    private void createPod() throws IOException {
+        String name = APP + "-" + Integer.toHexString(version.hashCode() & 0xfffff) + "-"
+                + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
+        String ip = "127.0.0." + nextIp++;
+        if (nextIp > 254) {
+            throw new IllegalStateException("out of loopback addresses for pods");
+        }
+        PodRuntime pod = new PodRuntime(name, ip, version);
+        objects.addPod(name, ip, port);
+        pod.process = startProcess(pod);
+        pods.put(name, pod);
+        timeline.accept("pod " + name + " (" + version + ", " + ip + ") created");
+    }
+
+    private ServiceProcess startProcess(PodRuntime pod) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>(options.serviceEnv());
+        env.put("POD_NAME", pod.name);
+        env.put("POD_NAMESPACE", NAMESPACE);
+        env.put("POD_IP", pod.ip);
+        env.put("APP_VERSION", pod.version);
+        env.put("KUBECONFIG", api.kubeconfig().toString());
+        env.put("OBSERVER_CLUSTER_SERVICE_NAME", SERVICE);
+        env.put("OBSERVER_LEADER_LEASE_NAME", LEASE);
+        return ServiceProcess.start(pod.ip, port, env);
+    }
+
+    private void beginTermination(PodRuntime pod) {
+        if (pod.terminating) {
+            return;
+        }
+        pod.terminating = true;
+        pod.terminationStarted = System.nanoTime();
+        objects.beginTermination(pod.name);
+        timeline.accept("pod " + pod.name + " (" + pod.version + ") terminating");
+    }
+
+    @Override
+    public void close() throws Exception {
+        loop.shutdownNow();
+        loop.awaitTermination(10, TimeUnit.SECONDS);
+        for (PodRuntime pod : pods.values()) {
+            if (pod.process != null) {
+                pod.process.kill();
+            }
+        }
+        client.close();
+        api.close();
+    }
+}
