@@ -404,8 +404,11 @@ public final class LocalCluster implements AutoCloseable {
         loop.awaitTermination(10, TimeUnit.SECONDS);
         for (PodRuntime pod : pods.values()) {
             if (pod.process != null) {
-                pod.process.kill();
+                pod.process.close();
             }
+        }
+        for (ServiceProcess process : gone.values()) {
+            process.close();
         }
         client.close();
         api.close();

@@ -146,10 +146,16 @@ public final class ServiceProcess implements AutoCloseable {
         return env;
     }
 
+    /** Kills the process if it still runs and deletes its log. */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             kill();
+        }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            // a temp file; nothing depends on it
         }
     }
 }

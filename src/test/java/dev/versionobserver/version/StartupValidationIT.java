@@ -30,4 +30,34 @@ class StartupValidationIT {
             assertThat(service.output()).contains("observer.cluster.mode=on needs the pod namespace");
         }
     }
+
+    @Test
+    void leaseTimingsThatCannotWorkStopStartUpNamingBothValues() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start("127.0.0.1", ServiceProcess.freePort(),
+                ServiceProcess.env("POD_NAMESPACE", "demo", "OBSERVER_LEADER_LEASE_DURATION", "5s",
+                        "OBSERVER_LEADER_RENEW_DEADLINE", "10s"))) {
+            assertThat(service.awaitExit(Duration.ofSeconds(60))).isNotZero();
+            assertThat(service.output()).contains(
+                    "observer.leader.lease-duration=PT5S must be greater than observer.leader.renew-deadline=PT10S");
+        }
+    }
+
+    @Test
+    void retryPeriodTooCloseToRenewDeadlineStopsStartUp() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start("127.0.0.1", ServiceProcess.freePort(),
+                ServiceProcess.env("POD_NAMESPACE", "demo", "OBSERVER_LEADER_RETRY_PERIOD", "9s"))) {
+            assertThat(service.awaitExit(Duration.ofSeconds(60))).isNotZero();
+            assertThat(service.output()).contains("observer.leader.renew-deadline=PT10S must be greater than 1.2 x "
+                    + "observer.leader.retry-period=PT9S");
+        }
+    }
+
+    @Test
+    void unparseableDurationStopsStartUpNamingTheProperty() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start("127.0.0.1", ServiceProcess.freePort(),
+                ServiceProcess.env("OBSERVER_MONITOR_DEBOUNCE", "soon"))) {
+            assertThat(service.awaitExit(Duration.ofSeconds(60))).isNotZero();
+            assertThat(service.output()).contains("observer.monitor.debounce").contains("soon");
+        }
+    }
 }
