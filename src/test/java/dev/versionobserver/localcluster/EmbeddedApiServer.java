@@ -18,11 +18,15 @@ import io.fabric8.mockwebserver.MockWebServer;
  */
 public final class EmbeddedApiServer implements AutoCloseable {
 
+    /** Held so the level sticks: JUL keeps loggers only weakly. */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
     private final KubernetesMockServer server;
     private final Path kubeconfig;
     private final String url;
 
     public EmbeddedApiServer(String namespace) throws IOException {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING); // it logs every request at INFO
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getByName("127.0.0.1"), 0);

@@ -81,6 +81,8 @@ public final class LocalCluster implements AutoCloseable {
     /** Processes of pods that are gone, kept for their logs. */
     private final Map<String, ServiceProcess> gone = new LinkedHashMap<>();
     private final int port;
+    private final ServiceProxy service;
+    private volatile List<String> readyIps = List.of();
     private int nextIp = 2;
     private int replicas;
     private String version;
@@ -109,6 +111,11 @@ public final class LocalCluster implements AutoCloseable {
         this.client = api.client();
         this.objects = new FakeCluster(client, NAMESPACE, SERVICE, APP);
         this.port = ServiceProcess.freePort();
+        try {
+            this.service = new ServiceProxy(port, () -> readyIps);
+        } catch (Exception e) {
+            throw new IOException("cannot start the Service proxy", e);
+        }
         loop.scheduleWithFixedDelay(this::reconcile, 0, 100, TimeUnit.MILLISECONDS);
     }
 
@@ -198,6 +205,11 @@ public final class LocalCluster implements AutoCloseable {
         return pods().stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
+    /** The Service address (kube-proxy stand-in): new connections go to a ready pod, round robin. */
+    public String serviceUrl() {
+        return service.url();
+    }
+
     public String baseUrl(PodInfo pod) {
         return "http://" + pod.ip() + ":" + port;
     }
@@ -206,17 +218,29 @@ public final class LocalCluster implements AutoCloseable {
         return URI.create("ws://" + pod.ip() + ":" + port + "/version/ws?v=" + pageVersion);
     }
 
+    /** The election Lease as the API server has it now. */
+    public Optional<Lease> lease() {
+        return Optional.ofNullable(client.leases().inNamespace(NAMESPACE).withName(LEASE).get());
+    }
+
     /** The holder of the election Lease, if any. */
     public Optional<String> leader() {
-        Lease lease = client.leases().inNamespace(NAMESPACE).withName(LEASE).get();
-        return Optional.ofNullable(lease).map(l -> l.getSpec().getHolderIdentity()).filter(h -> !h.isEmpty());
+        return lease().map(LocalCluster::holder);
     }
 
     /** The version in the Lease's publication annotation, if any. */
     public Optional<String> published() {
-        Lease lease = client.leases().inNamespace(NAMESPACE).withName(LEASE).get();
-        return Optional.ofNullable(lease).map(l -> l.getMetadata().getAnnotations())
-                .map(a -> a.get(LeasePublicationStore.VERSION_ANNOTATION));
+        return lease().map(LocalCluster::publishedIn);
+    }
+
+    static String holder(Lease lease) {
+        String holder = lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+        return holder == null || holder.isEmpty() ? null : holder;
+    }
+
+    static String publishedIn(Lease lease) {
+        return lease.getMetadata().getAnnotations() == null ? null
+                : lease.getMetadata().getAnnotations().get(LeasePublicationStore.VERSION_ANNOTATION);
     }
 
     /** A pod process's log so far (also of a pod that is gone). */
@@ -252,6 +276,7 @@ public final class LocalCluster implements AutoCloseable {
                 kubelet(pod);
             }
             deploymentController();
+            readyIps = pods.values().stream().filter(p -> p.ready && !p.terminating).map(p -> p.ip).toList();
         } catch (Exception e) {
             timeline.accept("harness error: " + e);
         }
@@ -410,6 +435,7 @@ public final class LocalCluster implements AutoCloseable {
         for (ServiceProcess process : gone.values()) {
             process.close();
         }
+        service.close();
         client.close();
         api.close();
     }

@@ -1,0 +1,132 @@
+package dev.versionobserver.localcluster;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code ./mvnw -B -Pdemo -DskipTests package}: runs Version Observer as a local cluster and plays the demo
+ * scenario (or, with {@code --interactive}, takes commands). Exit status 0 when the scenario went as expected.
+ */
+public final class LocalClusterMain {
+
+    static final java.util.Map<String, String> DEMO_ENV = java.util.Map.of(
+            "OBSERVER_LEADER_LEASE_DURATION", "5s",
+            "OBSERVER_LEADER_RENEW_DEADLINE", "3s",
+            "OBSERVER_LEADER_RETRY_PERIOD", "1s");
+
+    private LocalClusterMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int replicas = 3;
+        int pageCount = 3;
+        boolean interactive = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--interactive" -> interactive = true;
+                case "--replicas" -> replicas = Integer.parseInt(args[++i]);
+                case "--pages" -> pageCount = Integer.parseInt(args[++i]);
+                case "--help" -> {
+                    System.out.println("options: [--interactive] [--replicas N] [--pages N]");
+                    return;
+                }
+                default -> {
+                    System.err.println("unknown option " + args[i] + " (try --help)");
+                    System.exit(2);
+                }
+            }
+        }
+        int status = run(replicas, pageCount, interactive);
+        System.exit(status);
+    }
+
+    static int run(int replicas, int pageCount, boolean interactive) throws Exception {
+        Timeline timeline = new Timeline(System.out);
+        List<DemoPage> pages = new ArrayList<>();
+        // Shorter election timings than the defaults (15s/10s/2s) so a crashed leader is replaced in seconds.
+        LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withEnv(DEMO_ENV), timeline);
+        Thread cleanup = new Thread(() -> close(cluster, pages, timeline), "local-cluster-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            timeline.accept("embedded Kubernetes API at " + cluster.api().url() + " (kubeconfig "
+                    + cluster.api().kubeconfig() + ")");
+            timeline.accept("the Service (kube-proxy stand-in): " + cluster.serviceUrl() + "/ ; election timings "
+                    + "lease 5s, renew deadline 3s, retry 1s");
+            timeline.watch(cluster, () -> pages.isEmpty() ? null
+                    : pages.stream().filter(p -> p.prompts() > 0).count() + "/" + pages.size()
+                            + " pages prompted, " + pages.stream().mapToInt(DemoPage::prompts).sum()
+                            + " prompts in all");
+            if (interactive) {
+                cluster.deploy("1.0.0", replicas);
+                return interactive(cluster, timeline);
+            }
+            boolean chromium = ChromiumPage.available();
+            List<String> failures = new DemoScenario(cluster, pages, timeline).run(replicas, pageCount,
+                    () -> chromium ? new ChromiumPage(cluster.serviceUrl() + "/") : new SocketPage(cluster.serviceUrl()));
+            if (failures.isEmpty()) {
+                timeline.accept("scenario finished as expected");
+                return 0;
+            }
+            timeline.accept("scenario FAILED: " + String.join("; ", failures));
+            return 1;
+        } finally {
+            close(cluster, pages, timeline);
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
+    }
+
+    private static int interactive(LocalCluster cluster, Timeline timeline) throws Exception {
+        timeline.accept("commands: rollout VERSION | scale N | kill POD | kill-leader | status | quit");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] words = line.trim().split("\\s+");
+            try {
+                switch (words[0]) {
+                    case "rollout" -> cluster.rollout(words[1]);
+                    case "scale" -> cluster.scale(Integer.parseInt(words[1]));
+                    case "kill" -> cluster.deletePod(words[1]);
+                    case "kill-leader" -> cluster.crash(cluster.leader()
+                            .orElseThrow(() -> new IllegalStateException("no leader right now")));
+                    case "status" -> {
+                        timeline.accept("cluster: " + Timeline.describe(cluster) + "; leader "
+                                + cluster.leader().orElse("(none)") + "; published "
+                                + cluster.published().orElse("(nothing)"));
+                        cluster.pods().forEach(p -> timeline.accept("  " + p.name() + " " + p.ip() + " "
+                                + p.version() + (p.ready() ? " ready" : " not-ready")
+                                + (p.terminating() ? " terminating" : "") + " restarts=" + p.restarts()));
+                    }
+                    case "quit", "exit" -> {
+                        return 0;
+                    }
+                    case "" -> {
+                    }
+                    default -> timeline.accept("unknown command: " + words[0]);
+                }
+            } catch (RuntimeException e) {
+                timeline.accept("error: " + e.getMessage());
+            }
+        }
+        return 0;
+    }
+
+    private static synchronized void close(LocalCluster cluster, List<DemoPage> pages, Timeline timeline) {
+        timeline.close();
+        for (DemoPage page : pages) {
+            try {
+                page.close();
+            } catch (Exception e) {
+                // best effort on the way out
+            }
+        }
+        pages.clear();
+        try {
+            cluster.close();
+        } catch (Exception e) {
+            System.err.println("cleanup: " + e);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.versionobserver.localcluster;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A page simulated without a browser, for machines without Chromium: it loads the page through the Service to
+ * learn its version, then keeps a WebSocket open (reconnecting through the Service when it drops) and counts a
+ * prompt per version the way client.js does: once, on a stale hello or new_version.
+ */
+final class SocketPage implements DemoPage {
+
+    private static final Pattern VERSION = Pattern.compile("window\\.appVersion = \"([^\"]+)\"");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final String url;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Set<String> prompted = new HashSet<>();
+    private volatile String version;
+    private volatile java.net.http.WebSocket socket;
+    private volatile boolean connected;
+    private volatile boolean closed;
+
+    SocketPage(String url) throws Exception {
+        this.url = url;
+        load();
+    }
+
+    private void load() throws Exception {
+        String html = http.send(HttpRequest.newBuilder(URI.create(url + "/")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = VERSION.matcher(html);
+        if (!m.find()) {
+            throw new IllegalStateException("page without window.appVersion");
+        }
+        version = m.group(1);
+        connect();
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        URI ws = URI.create(url.replace("http://", "ws://") + "/version/ws?v=" + version);
+        http.newWebSocketBuilder().buildAsync(ws, new java.net.http.WebSocket.Listener() {
+            private final StringBuilder text = new StringBuilder();
+
+            @Override
+            public void onOpen(java.net.http.WebSocket webSocket) {
+                socket = webSocket;
+                webSocket.request(1);
+            }
+
+            @Override
+            public CompletionStage<?> onText(java.net.http.WebSocket webSocket, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                    onMessage(text.toString());
+                    text.setLength(0);
+                }
+                webSocket.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(java.net.http.WebSocket webSocket, int code, String reason) {
+                dropped();
+                return null;
+            }
+
+            @Override
+            public void onError(java.net.http.WebSocket webSocket, Throwable error) {
+                dropped();
+            }
+        }).whenComplete((ok, error) -> {
+            if (error != null) {
+                dropped();
+            }
+        });
+    }
+
+    private void dropped() {
+        connected = false;
+        if (!closed) {
+            // A short fixed pause is enough for a simulation; the real client uses jittered backoff.
+            java.util.concurrent.CompletableFuture.delayedExecutor(300, java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .execute(this::connect);
+        }
+    }
+
+    private synchronized void onMessage(String raw) {
+        try {
+            JsonNode message = MAPPER.readTree(raw);
+            String type = message.path("type").asText();
+            if ("hello".equals(type)) {
+                connected = true;
+                if (message.path("stale").asBoolean(false)) {
+                    prompted.add(message.path("published").asText());
+                }
+            } else if ("new_version".equals(type) && message.path("stale").asBoolean(false)) {
+                prompted.add(message.path("version").asText());
+            }
+        } catch (Exception e) {
+            // not ours
+        }
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public boolean connected() {
+        return connected;
+    }
+
+    @Override
+    public synchronized int prompts() {
+        return prompted.size();
+    }
+
+    @Override
+    public void reload() {
+        try {
+            java.net.http.WebSocket current = socket;
+            closed = true;
+            if (current != null) {
+                current.abort();
+            }
+            closed = false;
+            connected = false;
+            load();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String kind() {
+        return "simulated page (WebSocket client; Chromium not installed)";
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (socket != null) {
+            socket.abort();
+        }
+    }
+}
