@@ -16,7 +16,7 @@ import io.fabric8.mockwebserver.MockWebServer;
  * fabric8's mock API server in CRUD mode, standalone on loopback, plus a kubeconfig that points at it. It has no
  * controllers, admission or address validation: {@link LocalCluster} plays those parts with standard objects.
  */
-public final class EmbeddedApiServer implements AutoCloseable {
+public final class EmbeddedApiServer implements ApiServer {
 
     /** Held so the level sticks: JUL keeps loggers only weakly. */
     private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -53,14 +53,22 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 """.formatted(url, namespace));
     }
 
+    @Override
+    public boolean real() {
+        return false;
+    }
+
+    @Override
     public String url() {
         return url;
     }
 
+    @Override
     public Path kubeconfig() {
         return kubeconfig;
     }
 
+    @Override
     public KubernetesClient client() {
         return server.createClient();
     }

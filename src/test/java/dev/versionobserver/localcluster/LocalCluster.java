@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -67,7 +68,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private final Options options;
-    private final EmbeddedApiServer api;
+    private final ApiServer api;
     private final KubernetesClient client;
     private final FakeCluster objects;
     private final Consumer<String> timeline;
@@ -90,25 +91,41 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Harness settings; the defaults are Kubernetes' own where Kubernetes has one. */
     public record Options(double maxSurge, double maxUnavailable, Duration preStop, Duration gracePeriod,
-            Map<String, String> serviceEnv) {
+            Map<String, String> serviceEnv, Path kubeconfig, String podIpPrefix) {
         public static Options defaults() {
-            return new Options(0.25, 0.25, Duration.ofMillis(500), Duration.ofSeconds(10), Map.of());
+            return new Options(0.25, 0.25, Duration.ofMillis(500), Duration.ofSeconds(10), Map.of(), null,
+                    "127.0.0.");
         }
 
         public Options withEnv(Map<String, String> env) {
-            return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, env);
+            return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, env, kubeconfig, podIpPrefix);
         }
 
         public Options withRollout(double surge, double unavailable) {
-            return new Options(surge, unavailable, preStop, gracePeriod, serviceEnv);
+            return new Options(surge, unavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix);
+        }
+
+        /** A real API server instead of the embedded one; pods then need non-loopback addresses. */
+        public Options withRealApi(Path kubeconfig, String podIpPrefix) {
+            return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix);
         }
     }
 
     public LocalCluster(Options options, Consumer<String> timeline) throws IOException {
         this.options = options;
         this.timeline = timeline;
-        this.api = new EmbeddedApiServer(NAMESPACE);
+        this.api = options.kubeconfig() == null ? new EmbeddedApiServer(NAMESPACE)
+                : new ExternalApiServer(options.kubeconfig());
         this.client = api.client();
+        if (api.real()) {
+            if (options.podIpPrefix().startsWith("127.")) {
+                throw new IllegalArgumentException("a real API server rejects loopback pod addresses in Endpoints: "
+                        + "give --pod-ip-prefix of addresses inside a network namespace (see README)");
+            }
+            client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                    .withName(NAMESPACE).endMetadata().build()).createOr(
+                            io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+        }
         this.objects = new FakeCluster(client, NAMESPACE, SERVICE, APP);
         this.port = ServiceProcess.freePort();
         try {
@@ -123,7 +140,7 @@ public final class LocalCluster implements AutoCloseable {
         return client;
     }
 
-    public EmbeddedApiServer api() {
+    public ApiServer api() {
         return api;
     }
 
@@ -390,7 +407,7 @@ public final class LocalCluster implements AutoCloseable {
     private void createPod() throws IOException {
         String name = APP + "-" + Integer.toHexString(version.hashCode() & 0xfffff) + "-"
                 + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
-        String ip = "127.0.0." + nextIp++;
+        String ip = options.podIpPrefix() + nextIp++;
         if (nextIp > 254) {
             throw new IllegalStateException("out of loopback addresses for pods");
         }

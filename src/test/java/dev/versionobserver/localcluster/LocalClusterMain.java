@@ -24,13 +24,18 @@ public final class LocalClusterMain {
         int replicas = 3;
         int pageCount = 3;
         boolean interactive = false;
+        java.nio.file.Path kubeconfig = null;
+        String podIpPrefix = "127.0.0.";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--interactive" -> interactive = true;
                 case "--replicas" -> replicas = Integer.parseInt(args[++i]);
                 case "--pages" -> pageCount = Integer.parseInt(args[++i]);
+                case "--kubeconfig" -> kubeconfig = java.nio.file.Path.of(args[++i]);
+                case "--pod-ip-prefix" -> podIpPrefix = args[++i];
                 case "--help" -> {
-                    System.out.println("options: [--interactive] [--replicas N] [--pages N]");
+                    System.out.println("options: [--interactive] [--replicas N] [--pages N] "
+                            + "[--kubeconfig FILE --pod-ip-prefix 10.244.0.]");
                     return;
                 }
                 default -> {
@@ -39,19 +44,28 @@ public final class LocalClusterMain {
                 }
             }
         }
-        int status = run(replicas, pageCount, interactive);
+        LocalCluster.Options options = LocalCluster.Options.defaults().withEnv(DEMO_ENV);
+        if (kubeconfig != null) {
+            options = options.withRealApi(kubeconfig, podIpPrefix);
+        }
+        int status = run(options, replicas, pageCount, interactive);
         System.exit(status);
     }
 
     static int run(int replicas, int pageCount, boolean interactive) throws Exception {
+        return run(LocalCluster.Options.defaults().withEnv(DEMO_ENV), replicas, pageCount, interactive);
+    }
+
+    static int run(LocalCluster.Options options, int replicas, int pageCount, boolean interactive)
+            throws Exception {
         Timeline timeline = new Timeline(System.out);
         List<DemoPage> pages = new ArrayList<>();
         // Shorter election timings than the defaults (15s/10s/2s) so a crashed leader is replaced in seconds.
-        LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withEnv(DEMO_ENV), timeline);
+        LocalCluster cluster = new LocalCluster(options, timeline);
         Thread cleanup = new Thread(() -> close(cluster, pages, timeline), "local-cluster-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            timeline.accept("embedded Kubernetes API at " + cluster.api().url() + " (kubeconfig "
+            timeline.accept((cluster.api().real() ? "Kubernetes API at " : "embedded Kubernetes API at ") + cluster.api().url() + " (kubeconfig "
                     + cluster.api().kubeconfig() + ")");
             timeline.accept("the Service (kube-proxy stand-in): " + cluster.serviceUrl() + "/ ; election timings "
                     + "lease 5s, renew deadline 3s, retry 1s");

@@ -21,6 +21,14 @@ public final class Browser implements AutoCloseable {
     private static final String CHROMEDRIVER = System.getProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
     private static final String CHROMIUM = System.getProperty("chromium.binary", "/usr/bin/chromium");
 
+    /** Selenium warns on every start that it has no CDP bindings for this Chromium; we use none. */
+    private static final java.util.logging.Logger CDP_LOG =
+            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+    static {
+        CDP_LOG.setLevel(java.util.logging.Level.SEVERE);
+    }
+
     private final ChromeDriver driver;
     private final Path profile;
 

@@ -29,6 +29,8 @@ public final class FakeCluster {
 
     public static final String APP_LABEL = "app.kubernetes.io/name";
     static final String KUBELET_FINALIZER = "version-observer.dev/local-kubelet";
+    /** No node of that name exists, so no kubelet or controller of a real cluster touches these pods. */
+    static final String PLACEHOLDER_NODE = "version-observer-local-node";
 
     private record PodRecord(String name, String uid, String ip, int port, boolean ready, boolean terminating) {
     }
@@ -50,9 +52,16 @@ public final class FakeCluster {
     public synchronized String addPod(String name, String ip, int port) {
         String uid = UUID.randomUUID().toString();
         pods.put(name, new PodRecord(name, uid, ip, port, false, false));
-        client.pods().inNamespace(namespace).resource(pod(pods.get(name))).create();
+        Pod created = client.pods().inNamespace(namespace).resource(pod(pods.get(name))).create();
+        // A real API server ignores status on create and assigns the UID: status is the kubelet's write.
+        pods.put(name, new PodRecord(name, created.getMetadata().getUid() == null ? uid
+                : created.getMetadata().getUid(), ip, port, false, false));
+        client.pods().inNamespace(namespace).withName(name).editStatus(pod -> {
+            pod.setStatus(pod(pods.get(name)).getStatus());
+            return pod;
+        });
         sync();
-        return uid;
+        return pods.get(name).uid;
     }
 
     /** The readiness probe passes (or fails): the kubelet writes the Ready condition. */
@@ -92,6 +101,8 @@ public final class FakeCluster {
             pod.getMetadata().setFinalizers(List.of());
             return pod;
         });
+        // Bound to a node without a kubelet, a real API server waits for a confirmation that never comes.
+        client.pods().inNamespace(namespace).withName(name).withGracePeriod(0).delete();
         sync();
     }
 
@@ -116,7 +127,8 @@ public final class FakeCluster {
                 .addToLabels(APP_LABEL, app)
                 .addToFinalizers(KUBELET_FINALIZER)
                 .endMetadata()
-                .withNewSpec().addNewContainer().withName("app").withImage("version-observer").endContainer()
+                .withNewSpec().withNodeName(PLACEHOLDER_NODE)
+                .addNewContainer().withName("app").withImage("version-observer").endContainer()
                 .endSpec()
                 .withNewStatus().withPhase("Running").withPodIP(p.ip)
                 .addNewCondition().withType("Ready").withStatus(p.ready ? "True" : "False").endCondition()
@@ -159,7 +171,9 @@ public final class FakeCluster {
         for (PodRecord p : pods.values()) {
             EndpointSliceBuilder slice = byPort.computeIfAbsent(p.port, port -> new EndpointSliceBuilder()
                     .withNewMetadata().withName(service + "-" + port).withNamespace(namespace)
-                    .addToLabels("kubernetes.io/service-name", service).endMetadata()
+                    .addToLabels("kubernetes.io/service-name", service)
+                    .addToLabels("endpointslice.kubernetes.io/managed-by", "version-observer-local-cluster")
+                    .endMetadata()
                     .withAddressType("IPv4")
                     .addNewPort().withName("http").withPort(port).withProtocol("TCP").endPort());
             slice.addToEndpoints(new EndpointBuilder().withAddresses(p.ip)
