@@ -75,7 +75,8 @@ public final class LocalClusterMain {
                             + " prompts in all");
             if (interactive) {
                 cluster.deploy("1.0.0", replicas);
-                return interactive(cluster, timeline);
+                return interactive(cluster, timeline,
+                        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
             }
             boolean chromium = ChromiumPage.available();
             List<String> failures = new DemoScenario(cluster, pages, timeline).run(replicas, pageCount,
@@ -92,9 +93,8 @@ public final class LocalClusterMain {
         }
     }
 
-    private static int interactive(LocalCluster cluster, Timeline timeline) throws Exception {
+    private static int interactive(LocalCluster cluster, Timeline timeline, BufferedReader in) throws Exception {
         timeline.accept("commands: rollout VERSION | scale N | kill POD | kill-leader | status | quit");
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
             String[] words = line.trim().split("\\s+");

@@ -143,6 +143,29 @@ class BrowserClientTest {
     }
 
     @Test
+    void autoReloadReloadsAtMostOncePerVersion() {
+        // Options set before the module runs, on every document of this tab, as an app would in its page.
+        ((org.openqa.selenium.chromium.ChromiumDriver) browser.driver()).executeCdpCommand(
+                "Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source",
+                        "window.versionObserverOptions = { autoReload: true };"
+                                + "sessionStorage.loads = String(Number(sessionStorage.loads || 0) + 1);"));
+        openPageAndAwaitConnection();
+        assertThat(browser.js("return sessionStorage.loads")).isEqualTo("1");
+
+        published.observe(AppVersion.parse("2.0.0"));
+
+        await().atMost(WAIT).until(() -> "2".equals(browser.js("return sessionStorage.loads")));
+        // The reloaded page is still 1.0.0 (this server did not change): its stale hello must not reload again.
+        await().atMost(WAIT).until(() -> "connected".equals(browser.status()) && "hello".equals(lastMessageType()));
+        assertThat((Boolean) browser.js("return window.versionObserver.state.lastMessage.stale")).isTrue();
+        // The claim for 2.0.0 has been decided (it lands in `prompted` either way); a won claim would count.
+        await().atMost(WAIT).until(() -> (Boolean) browser.js("return window.versionObserver.state.prompted.has('2.0.0')"));
+        assertThat(((Number) browser.js("return window.versionObserver.state.promptCount")).intValue()).isZero();
+        assertThat(browser.js("return sessionStorage.loads")).isEqualTo("2");
+        assertThat(browser.banners()).isZero();
+    }
+
+    @Test
     void backoffIsFullJitterCappedExponential() {
         openPageAndAwaitConnection();
         Object result = browser.js("return import('/version-observer/client.js').then(m => [" 

@@ -1,0 +1,71 @@
+package dev.versionobserver.localcluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/** The demo as a person runs it: interactive commands, then Ctrl-C, after which no process is left behind. */
+class InteractiveDemoIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(120);
+
+    @Test
+    void commandsActOnTheClusterAndCtrlCLeavesNoProcessBehind() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process demo = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                LocalClusterMain.class.getName(), "--interactive", "--replicas", "2")
+                .redirectErrorStream(true).start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (Exception e) {
+                // process gone
+            }
+        });
+        reader.start();
+        List<ProcessHandle> children = List.of();
+        try {
+            Writer in = new OutputStreamWriter(demo.getOutputStream(), StandardCharsets.UTF_8);
+            await().atMost(WAIT).until(() -> lines.stream().anyMatch(l -> l.contains("published: 1.0.0")));
+
+            in.write("status\n");
+            in.flush();
+            await().atMost(WAIT).until(() -> lines.stream().filter(l -> l.contains("restarts=")).count() == 2);
+
+            in.write("scale 3\n");
+            in.write("bogus\n");
+            in.flush();
+            await().atMost(WAIT).until(() -> lines.stream().anyMatch(l -> l.contains("converged on 1.0.0 (3 serving)")));
+            assertThat(lines).anyMatch(l -> l.contains("unknown command: bogus"));
+
+            children = demo.descendants().toList();
+            assertThat(children).as("three service processes").hasSizeGreaterThanOrEqualTo(3);
+
+            new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("demo exits on Ctrl-C").isTrue();
+            for (ProcessHandle child : children) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> !child.isAlive());
+            }
+        } finally {
+            children.forEach(ProcessHandle::destroyForcibly);
+            demo.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.versionobserver.push;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.versionobserver.publication.VersionPublished;
+import dev.versionobserver.version.AppVersion;
+import dev.versionobserver.version.CompatibilityPolicy;
+import dev.versionobserver.version.VersionConfig;
+
+/** Fan-out never waits on a client: sends are queued asynchronously and a client that stops reading is dropped. */
+class SlowClientTest {
+
+    /** A session whose sends complete only when the test says so, recording what happened to it. */
+    private static final class FakeSession {
+        final List<SendHandler> inFlight = new ArrayList<>();
+        final AtomicReference<CloseReason> closed = new AtomicReference<>();
+        final Session session;
+
+        FakeSession(String id) {
+            RemoteEndpoint.Async async = (RemoteEndpoint.Async) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] { RemoteEndpoint.Async.class }, (proxy, method, args) -> {
+                        if (method.getName().equals("sendText") && args.length == 2) {
+                            inFlight.add((SendHandler) args[1]);
+                        }
+                        return null;
+                    });
+            session = (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { Session.class },
+                    (proxy, method, args) -> switch (method.getName()) {
+                        case "getId" -> id;
+                        case "getAsyncRemote" -> async;
+                        case "close" -> {
+                            closed.set(args == null ? null : (CloseReason) args[0]);
+                            yield null;
+                        }
+                        case "hashCode" -> id.hashCode();
+                        case "equals" -> proxy == args[0];
+                        default -> null;
+                    });
+        }
+
+        void deliverAll() {
+            List<SendHandler> handlers = List.copyOf(inFlight);
+            inFlight.clear();
+            handlers.forEach(h -> h.onResult(new SendResult()));
+        }
+    }
+
+    private static SessionRegistry registry() {
+        VersionConfig versions = new VersionConfig() {
+            @Override
+            public String app() {
+                return "1.0.0";
+            }
+
+            @Override
+            public CompatibilityPolicy compatibility() {
+                return CompatibilityPolicy.MAJOR;
+            }
+        };
+        PushConfig push = new PushConfig() {
+            @Override
+            public java.time.Duration pingInterval() {
+                return java.time.Duration.ofSeconds(25);
+            }
+
+            @Override
+            public int maxPendingSends() {
+                return 3;
+            }
+        };
+        return new SessionRegistry(new ObjectMapper(), versions, push);
+    }
+
+    @Test
+    void aClientThatStopsReadingIsDroppedWhileOthersKeepReceiving() {
+        SessionRegistry registry = registry();
+        FakeSession slow = new FakeSession("slow");
+        FakeSession fast = new FakeSession("fast");
+        registry.add(new ClientSession(slow.session, AppVersion.parse("1.0.0")));
+        registry.add(new ClientSession(fast.session, AppVersion.parse("1.0.0")));
+
+        for (int major = 2; major <= 6; major++) {
+            registry.onPublished(new VersionPublished(AppVersion.parse((major - 1) + ".0.0"),
+                    AppVersion.parse(major + ".0.0")));
+            fast.deliverAll(); // the fast client reads everything at once
+        }
+
+        assertThat(slow.closed.get()).isNotNull();
+        assertThat(slow.closed.get().getCloseCode().getCode()).isEqualTo(1008);
+        assertThat(slow.closed.get().getReasonPhrase()).isEqualTo("too slow");
+        assertThat(slow.inFlight).as("never more than the limit queued").hasSize(3);
+        assertThat(fast.closed.get()).isNull();
+        assertThat(registry.size()).isEqualTo(1);
+    }
+}
