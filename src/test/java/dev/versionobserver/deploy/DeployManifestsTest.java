@@ -1,0 +1,247 @@
+package dev.versionobserver.deploy;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Method;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+
+import dev.versionobserver.cluster.ApiAccess;
+import dev.versionobserver.cluster.ClusterConfig;
+import dev.versionobserver.cluster.PodIdentity;
+import dev.versionobserver.leader.LeaderConfig;
+import dev.versionobserver.monitor.MonitorConfig;
+import dev.versionobserver.push.PushConfig;
+import dev.versionobserver.version.VersionConfig;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithName;
+
+/**
+ * The chart and k8s/ against the code: probes hit paths this app serves (asked of the running app), env names
+ * are ones it reads, RBAC is exactly {@link ApiAccess}, the security context is locked down, and the chart's
+ * default render matches k8s/ in substance. The chart is linted strictly and rendered offline with helm-java.
+ */
+@QuarkusTest
+class DeployManifestsTest {
+
+    private static final List<Class<?>> MAPPINGS = List.of(VersionConfig.class, PodIdentity.class,
+            ClusterConfig.class, LeaderConfig.class, MonitorConfig.class, PushConfig.class);
+    /** Env vars the app reads directly (wired in application.properties) or the base image reads. */
+    private static final Set<String> DIRECT_ENV = Set.of("POD_NAME", "POD_NAMESPACE", "POD_IP", "APP_VERSION",
+            "HTTP_HOST", "JAVA_OPTS_APPEND");
+
+    private static List<List<HasMetadata>> both() {
+        return List.of(Manifests.plain(), Manifests.render(Map.of()));
+    }
+
+    /** Every env var name the app understands: the direct ones and those of every @ConfigMapping property. */
+    static Set<String> knownEnv() {
+        Set<String> names = new HashSet<>(DIRECT_ENV);
+        for (Class<?> mapping : MAPPINGS) {
+            String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
+            for (Method method : mapping.getDeclaredMethods()) {
+                if (method.getParameterCount() > 0 || method.isDefault() || java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
+                    continue;
+                }
+                WithName renamed = method.getAnnotation(WithName.class);
+                String property = prefix + "." + (renamed != null ? renamed.value()
+                        : method.getName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase());
+                names.add(property.toUpperCase().replace('.', '_').replace('-', '_'));
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void chartPassesStrictLint() {
+        LintResult result = new Helm(Manifests.CHART).lint().strict().call();
+        assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+    }
+
+    @Test
+    void probesPointAtPathsTheAppServes() {
+        for (List<HasMetadata> objects : both()) {
+            Container c = Manifests.container(objects);
+            for (Probe probe : List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) {
+                assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
+                given().when().get(probe.getHttpGet().getPath()).then().statusCode(200);
+            }
+            assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/started");
+            assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+            assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        }
+    }
+
+    @Test
+    void portsLineUpFromServiceToContainerToTheMonitorsPortName() {
+        for (List<HasMetadata> objects : both()) {
+            Container c = Manifests.container(objects);
+            assertThat(c.getPorts()).singleElement().satisfies(p -> {
+                assertThat(p.getName()).isEqualTo("http");
+                assertThat(p.getContainerPort()).as("Quarkus' production HTTP port").isEqualTo(8080);
+            });
+            Service service = Manifests.one(objects, Service.class);
+            assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> {
+                assertThat(p.getName()).as("observer.cluster.port-name default").isEqualTo("http");
+                assertThat(p.getTargetPort().getStrVal()).isEqualTo("http");
+            });
+            Deployment deployment = Manifests.one(objects, Deployment.class);
+            assertThat(service.getSpec().getSelector())
+                    .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+        }
+    }
+
+    @Test
+    void everyEnvNameIsOneTheAppReadsAndPodIdentityComesFromTheDownwardApi() {
+        Set<String> known = knownEnv();
+        for (List<HasMetadata> objects : both()) {
+            List<EnvVar> env = Manifests.container(objects).getEnv();
+            assertThat(env).extracting(EnvVar::getName).allSatisfy(name -> assertThat(known).contains(name));
+            Map<String, String> fieldRefs = env.stream().filter(e -> e.getValueFrom() != null)
+                    .collect(Collectors.toMap(EnvVar::getName, e -> e.getValueFrom().getFieldRef().getFieldPath()));
+            assertThat(fieldRefs).containsExactlyInAnyOrderEntriesOf(Map.of("POD_NAME", "metadata.name",
+                    "POD_NAMESPACE", "metadata.namespace", "POD_IP", "status.podIP"));
+        }
+    }
+
+    @Test
+    void rbacGrantsExactlyWhatTheCodeCalls() {
+        assertRules(Manifests.plain(), ClusterConfig.Discovery.ENDPOINTS, "version-observer");
+        assertRules(Manifests.render(Map.of()), ClusterConfig.Discovery.ENDPOINTS, "version-observer");
+        assertRules(Manifests.render(Map.of("discovery", "endpoint-slices")), ClusterConfig.Discovery.ENDPOINT_SLICES,
+                "version-observer");
+        assertRules(Manifests.render(Map.of("leader.leaseName", "my-lease")), ClusterConfig.Discovery.ENDPOINTS,
+                "my-lease");
+    }
+
+    private static void assertRules(List<HasMetadata> objects, ClusterConfig.Discovery discovery, String lease) {
+        Set<String> actual = Manifests.one(objects, Role.class).getRules().stream()
+                .flatMap(DeployManifestsTest::expand).collect(Collectors.toSet());
+        Set<String> expected = ApiAccess.rules(discovery).stream()
+                .flatMap(r -> r.verbs().stream().map(v -> r.apiGroup() + "/" + r.resource() + "/" + v
+                        + (r.leaseOnly() ? "@" + lease : "")))
+                .collect(Collectors.toSet());
+        assertThat(actual).isEqualTo(expected);
+        List<EnvVar> env = Manifests.container(objects).getEnv();
+        assertThat(env).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("OBSERVER_LEADER_LEASE_NAME");
+            assertThat(e.getValue()).isEqualTo(lease);
+        });
+    }
+
+    private static java.util.stream.Stream<String> expand(PolicyRule rule) {
+        assertThat(rule.getResources()).hasSize(1);
+        assertThat(rule.getVerbs()).doesNotContain("*");
+        String named = rule.getResourceNames() == null || rule.getResourceNames().isEmpty() ? ""
+                : "@" + String.join(",", rule.getResourceNames());
+        return rule.getVerbs().stream()
+                .map(v -> rule.getApiGroups().get(0) + "/" + rule.getResources().get(0) + "/" + v + named);
+    }
+
+    @Test
+    void podsRunNonRootReadOnlyWithoutPrivilegesOrCapabilities() {
+        for (List<HasMetadata> objects : both()) {
+            PodSpec pod = Manifests.one(objects, Deployment.class).getSpec().getTemplate().getSpec();
+            assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+            assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
+            assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+            var sc = pod.getContainers().get(0).getSecurityContext();
+            assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
+            assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
+            assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
+            assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getEmptyDir()).isNotNull());
+            assertThat(pod.getContainers().get(0).getLifecycle().getPreStop().getExec().getCommand())
+                    .startsWith("sleep");
+            assertThat(pod.getContainers().get(0).getResources().getLimits()).containsKey("memory");
+        }
+    }
+
+    @Test
+    void defaultRenderMatchesThePlainManifestsInSubstance() {
+        List<HasMetadata> plain = Manifests.plain();
+        List<HasMetadata> chart = Manifests.render(Map.of());
+        assertThat(chart.stream().map(HasMetadata::getKind).filter(k -> !k.equals("Pod")).sorted().toList())
+                .isEqualTo(plain.stream().map(HasMetadata::getKind).sorted().toList());
+        Deployment a = Manifests.one(plain, Deployment.class);
+        Deployment b = Manifests.one(chart, Deployment.class);
+        assertThat(b.getSpec().getReplicas()).isEqualTo(a.getSpec().getReplicas());
+        assertThat(b.getSpec().getStrategy()).isEqualTo(a.getSpec().getStrategy());
+        PodSpec pa = a.getSpec().getTemplate().getSpec();
+        PodSpec pb = b.getSpec().getTemplate().getSpec();
+        assertThat(pb.getSecurityContext()).isEqualTo(pa.getSecurityContext());
+        assertThat(pb.getTerminationGracePeriodSeconds()).isEqualTo(pa.getTerminationGracePeriodSeconds());
+        assertThat(pb.getVolumes()).isEqualTo(pa.getVolumes());
+        Container ca = pa.getContainers().get(0);
+        Container cb = pb.getContainers().get(0);
+        assertThat(cb.getPorts()).isEqualTo(ca.getPorts());
+        assertThat(cb.getSecurityContext()).isEqualTo(ca.getSecurityContext());
+        assertThat(cb.getStartupProbe()).isEqualTo(ca.getStartupProbe());
+        assertThat(cb.getLivenessProbe()).isEqualTo(ca.getLivenessProbe());
+        assertThat(cb.getReadinessProbe()).isEqualTo(ca.getReadinessProbe());
+        assertThat(cb.getLifecycle()).isEqualTo(ca.getLifecycle());
+        assertThat(cb.getResources()).isEqualTo(ca.getResources());
+        assertThat(cb.getVolumeMounts()).isEqualTo(ca.getVolumeMounts());
+        // Same variables; the chart also pins its defaults explicitly.
+        assertThat(cb.getEnv().stream().map(EnvVar::getName).toList())
+                .containsAll(ca.getEnv().stream().map(EnvVar::getName).toList());
+        for (EnvVar e : ca.getEnv()) {
+            EnvVar same = cb.getEnv().stream().filter(x -> x.getName().equals(e.getName())).findFirst().orElseThrow();
+            assertThat(same).as(e.getName()).isEqualTo(e);
+        }
+        assertThat(Manifests.one(chart, Role.class).getRules()).isEqualTo(Manifests.one(plain, Role.class).getRules());
+        assertThat(Manifests.one(chart, PodDisruptionBudget.class).getSpec().getMaxUnavailable())
+                .isEqualTo(Manifests.one(plain, PodDisruptionBudget.class).getSpec().getMaxUnavailable());
+    }
+
+    @Test
+    void optionalResourcesRenderWhenEnabled() {
+        List<HasMetadata> objects = Manifests.render(Map.of("ingress.enabled", true, "serviceMonitor.enabled", true,
+                "networkPolicy.enabled", true, "podDisruptionBudget.enabled", false, "replicaCount", 5,
+                "appVersionOverride", "2.0.0"));
+        assertThat(Manifests.maybe(objects, Ingress.class)).isPresent();
+        assertThat(Manifests.maybe(objects, NetworkPolicy.class)).isPresent();
+        assertThat(objects).anySatisfy(o -> assertThat(o.getKind()).isEqualTo("ServiceMonitor"));
+        assertThat(Manifests.maybe(objects, PodDisruptionBudget.class)).isEmpty();
+        assertThat(Manifests.one(objects, Deployment.class).getSpec().getReplicas()).isEqualTo(5);
+        assertThat(Manifests.container(objects).getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("APP_VERSION");
+            assertThat(e.getValue()).isEqualTo("2.0.0");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "replicaCont=3", "compatibility=sideways", "discovery=dns", "leader.leaseDuration=15",
+            "leader.leaseDuration=1500ms", "image.pullPolicy=Sometimes", "replicaCount=0", "service.port=70000",
+            "appVersionOverride=latest", "leader.leaseName=Not_A_Name", "monitor.pollTimout=2s" })
+    void schemaRejectsTyposAndBadValues(String assignment) {
+        String[] kv = assignment.split("=", 2);
+        Object value = kv[1].matches("-?\\d+") ? Integer.valueOf(kv[1]) : kv[1];
+        assertThatThrownBy(() -> Manifests.render(Map.of(kv[0], value)))
+                .hasMessageContaining("values don't meet the specifications of the schema");
+    }
+}
