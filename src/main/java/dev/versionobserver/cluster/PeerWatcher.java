@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.versionobserver.metrics.ObserverMetrics;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -32,16 +33,18 @@ public class PeerWatcher {
     private final KubernetesClient client;
     private final ClusterConfig config;
     private final ClusterMode mode;
+    private final ObserverMetrics metrics;
     private final AtomicReference<PeerView> view = new AtomicReference<>(PeerView.UNKNOWN);
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final List<SharedIndexInformer<?>> informers = new CopyOnWriteArrayList<>();
     private volatile SharedIndexInformer<Endpoints> endpoints;
     private volatile SharedIndexInformer<EndpointSlice> slices;
 
-    public PeerWatcher(KubernetesClient client, ClusterConfig config, ClusterMode mode) {
+    public PeerWatcher(KubernetesClient client, ClusterConfig config, ClusterMode mode, ObserverMetrics metrics) {
         this.client = client;
         this.config = config;
         this.mode = mode;
+        this.metrics = metrics;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -83,6 +86,7 @@ public class PeerWatcher {
         // Keep retrying list/watch for as long as the API is unreachable instead of giving up after one try.
         informer.exceptionHandler((started, t) -> {
             LOG.debugf("Informer list/watch failed (started=%s), retrying: %s", started, t.toString());
+            metrics.apiError(ObserverMetrics.ApiOperation.LIST_WATCH);
             return true;
         });
         informer.start().whenComplete((ok, error) -> {

@@ -15,6 +15,8 @@ import org.jboss.logging.Logger;
 
 import dev.versionobserver.cluster.ClusterMode;
 import dev.versionobserver.cluster.PodIdentity;
+import dev.versionobserver.metrics.ObserverMetrics;
+import dev.versionobserver.status.RecentEvents;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
@@ -39,6 +41,8 @@ public class LeaderElection {
     private final LeaderConfig config;
     private final String identity;
     private final LeaderTask task;
+    private final ObserverMetrics metrics;
+    private final RecentEvents events;
     private final AtomicBoolean leading = new AtomicBoolean();
     private final AtomicInteger terms = new AtomicInteger();
     private final ScheduledExecutorService rejoin = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -51,12 +55,14 @@ public class LeaderElection {
     private volatile String leader;
 
     public LeaderElection(KubernetesClient client, ClusterMode mode, LeaderConfig config, PodIdentity pod,
-            LeaderTask task) {
+            LeaderTask task, ObserverMetrics metrics, RecentEvents events) {
         this.client = client;
         this.mode = mode;
         this.config = config;
         this.identity = pod.name();
         this.task = task;
+        this.metrics = metrics;
+        this.events = events;
         if (mode.enabled()) {
             LeaderTimings.validate(config);
         }
@@ -88,6 +94,7 @@ public class LeaderElection {
         current.whenComplete((ok, error) -> {
             if (error != null && !(error instanceof CancellationException)) {
                 LOG.warnf("Election term %d ended with %s", number, error.toString());
+                metrics.apiError(ObserverMetrics.ApiOperation.ELECTION);
             }
             stopped();
             if (!stopping) {
@@ -100,6 +107,8 @@ public class LeaderElection {
     private void started() {
         if (leading.compareAndSet(false, true)) {
             LOG.infof("Leader election: %s acquired Lease %s, starting the monitor", identity, config.leaseName());
+            metrics.leading(true);
+            events.add(identity + " acquired the Lease and leads");
             task.startLeading();
         }
     }
@@ -107,14 +116,18 @@ public class LeaderElection {
     private void stopped() {
         if (leading.compareAndSet(true, false)) {
             LOG.infof("Leader election: %s no longer holds Lease %s, monitor stopped", identity, config.leaseName());
+            metrics.leading(false);
+            events.add(identity + " stopped leading");
             task.stopLeading();
         }
     }
 
     private void newLeader(String holder) {
+        String previous = leader;
         leader = holder;
-        if (holder != null && !holder.isEmpty() && !holder.equals(identity)) {
+        if (holder != null && !holder.isEmpty() && !holder.equals(identity) && !holder.equals(previous)) {
             LOG.infof("Leader election: %s leads", holder);
+            events.add(holder + " leads");
         }
     }
 

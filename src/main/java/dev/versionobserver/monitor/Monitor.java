@@ -21,9 +21,11 @@ import dev.versionobserver.cluster.Peer;
 import dev.versionobserver.cluster.PeerView;
 import dev.versionobserver.cluster.PeerWatcher;
 import dev.versionobserver.leader.LeaderTask;
+import dev.versionobserver.metrics.ObserverMetrics;
 import dev.versionobserver.publication.LeasePublicationStore;
 import dev.versionobserver.publication.PublishOutcome;
 import dev.versionobserver.publication.PublishedVersion;
+import dev.versionobserver.status.RecentEvents;
 import dev.versionobserver.version.AppVersion;
 import dev.versionobserver.version.CompatibilityPolicy;
 import dev.versionobserver.version.VersionConfig;
@@ -52,12 +54,15 @@ public class Monitor implements LeaderTask {
     private final CompatibilityPolicy policy;
     private final MonitorConfig config;
     private final PollGate gate;
+    private final ObserverMetrics metrics;
+    private final RecentEvents events;
     private final AtomicReference<Term> term = new AtomicReference<>();
     private final AtomicLong polls = new AtomicLong();
     private volatile ClusterState state = NOT_LEADING;
+    private volatile List<PeerState> peerStates = List.of();
 
     public Monitor(PeerWatcher peers, VersionPoller poller, LeasePublicationStore store, PublishedVersion published,
-            VersionConfig versions, MonitorConfig config) {
+            VersionConfig versions, MonitorConfig config, ObserverMetrics metrics, RecentEvents events) {
         this.peers = peers;
         this.poller = poller;
         this.store = store;
@@ -65,6 +70,8 @@ public class Monitor implements LeaderTask {
         this.policy = versions.compatibility();
         this.config = config;
         this.gate = new PollGate(config.maxConcurrentPolls());
+        this.metrics = metrics;
+        this.events = events;
     }
 
     @Override
@@ -81,6 +88,8 @@ public class Monitor implements LeaderTask {
         if (current != null) {
             current.stop();
             state = NOT_LEADING;
+            peerStates = List.of();
+            metrics.clusterState(ClusterState.Kind.UNKNOWN);
         }
     }
 
@@ -89,9 +98,27 @@ public class Monitor implements LeaderTask {
         return state;
     }
 
+    /** What this pod's monitor knows of each pod (empty when not leading). */
+    public List<PeerState> peerStates() {
+        return peerStates;
+    }
+
     /** {@code /version} requests sent by this pod since start (every attempt, retries included). */
     public long pollCount() {
         return polls.get();
+    }
+
+    private static Duration since(long startedNanos) {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    private static ObserverMetrics.PollOutcome outcome(PollException.Kind kind) {
+        return switch (kind) {
+            case GARBAGE -> ObserverMetrics.PollOutcome.GARBAGE;
+            case ERROR -> ObserverMetrics.PollOutcome.ERROR;
+            case TIMEOUT -> ObserverMetrics.PollOutcome.TIMEOUT;
+            case UNREACHABLE -> ObserverMetrics.PollOutcome.UNREACHABLE;
+        };
     }
 
     /** One leadership term: its own thread, pod states, polls and subscription; nothing survives {@link #stop}. */
@@ -190,9 +217,12 @@ public class Monitor implements LeaderTask {
 
         private void report(ClusterState next) {
             state = next;
+            peerStates = List.copyOf(states.values());
+            metrics.clusterState(next.kind());
             boolean changed = last == null || last.kind() != next.kind() || !last.versions().equals(next.versions());
             if (changed) {
                 LOG.infof("Cluster %s: %s", next.kind(), next.reason());
+                events.add("cluster " + next.kind().name().toLowerCase() + ": " + next.reason());
                 if (next.kind() == ClusterState.Kind.CONVERGED) {
                     convergedAtNanos = System.nanoTime();
                 }
@@ -204,7 +234,11 @@ public class Monitor implements LeaderTask {
             states.put(peer.uid(), PeerState.polling(peer));
             Cancellable cancellable = Uni.createFrom().deferred(() -> gate.run(() -> {
                 polls.incrementAndGet();
-                return poller.fetch(peer);
+                long started = System.nanoTime();
+                return poller.fetch(peer)
+                        .onItem().invoke(v -> metrics.polled(ObserverMetrics.PollOutcome.OK, since(started)))
+                        .onFailure(PollException.class).invoke(f -> metrics.polled(
+                                outcome(((PollException) f).kind()), since(started)));
             }))
                     .onFailure(PollException.class).invoke(f -> onThread(() -> failed(peer, (PollException) f)))
                     .onFailure().retry().withBackOff(config.retryInitial(), config.retryMax()).withJitter(0.5)
@@ -221,6 +255,7 @@ public class Monitor implements LeaderTask {
                 return; // left while the answer was on its way
             }
             states.put(peer.uid(), PeerState.known(peer, version));
+            peerStates = List.copyOf(states.values());
             LOG.debugf("Pod %s (%s) runs %s", peer.name(), peer.ip(), version);
             trigger();
         }
@@ -250,6 +285,7 @@ public class Monitor implements LeaderTask {
             publishing = true;
             Uni.createFrom().item(() -> store.publish(version))
                     .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .onFailure().invoke(() -> metrics.apiError(ObserverMetrics.ApiOperation.PUBLISH))
                     .onFailure(KubernetesClientException.class).retry()
                     .withBackOff(config.retryInitial(), config.retryMax()).withJitter(0.5).atMost(5)
                     .subscribe().with(
@@ -262,8 +298,10 @@ public class Monitor implements LeaderTask {
             switch (outcome) {
                 case PUBLISHED -> {
                     publishedThisTerm = version;
-                    LOG.infof("Published %s %d ms after the cluster converged", version,
-                            Duration.ofNanos(System.nanoTime() - convergedAtNanos).toMillis());
+                    Duration took = Duration.ofNanos(System.nanoTime() - convergedAtNanos);
+                    metrics.published(version.toString(), took);
+                    LOG.infof("Published %s %d ms after the cluster converged", version, took.toMillis());
+                    events.add("published " + version + ", " + took.toMillis() + " ms after convergence");
                 }
                 case UNCHANGED -> publishedThisTerm = version;
                 case NOT_LEADER -> LOG.infof("Not publishing %s: this pod no longer holds the Lease", version);

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import dev.versionobserver.cluster.ClusterMode;
 import dev.versionobserver.cluster.PodIdentity;
 import dev.versionobserver.leader.LeaderConfig;
+import dev.versionobserver.metrics.ObserverMetrics;
 import dev.versionobserver.version.AppVersion;
 import dev.versionobserver.version.CompatibilityPolicy;
 import dev.versionobserver.version.VersionConfig;
@@ -56,16 +57,19 @@ public class LeasePublicationStore {
     private final String identity;
     private final CompatibilityPolicy policy;
     private final PublishedVersion published;
+    private final ObserverMetrics metrics;
     private volatile SharedIndexInformer<Lease> informer;
+    private volatile Map<String, String> lastAnnotations = Map.of();
 
     public LeasePublicationStore(KubernetesClient client, ClusterMode mode, LeaderConfig leader, PodIdentity pod,
-            VersionConfig versions, PublishedVersion published) {
+            VersionConfig versions, PublishedVersion published, ObserverMetrics metrics) {
         this.client = client;
         this.mode = mode;
         this.leaseName = leader.leaseName();
         this.identity = pod.name();
         this.policy = versions.compatibility();
         this.published = published;
+        this.metrics = metrics;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -89,12 +93,25 @@ public class LeasePublicationStore {
                 // The published version stays what it was: a deleted Lease is re-created by the next election.
             }
         });
-        informer.exceptionHandler((started, t) -> true);
+        informer.exceptionHandler((started, t) -> {
+            metrics.apiError(ObserverMetrics.ApiOperation.LIST_WATCH);
+            return true;
+        });
         informer.start();
     }
 
     private void follow(Lease lease) {
+        Map<String, String> annotations = lease.getMetadata().getAnnotations();
+        lastAnnotations = annotations == null ? Map.of() : Map.copyOf(annotations);
         readVersion(lease).ifPresent(published::observe);
+    }
+
+    /** When and by whom the current version was published, as last seen on the Lease (empty if unknown). */
+    public Map<String, String> publicationDetails() {
+        Map<String, String> details = new HashMap<>();
+        Optional.ofNullable(lastAnnotations.get(AT_ANNOTATION)).ifPresent(v -> details.put("at", v));
+        Optional.ofNullable(lastAnnotations.get(BY_ANNOTATION)).ifPresent(v -> details.put("by", v));
+        return details;
     }
 
     /** The version in a Lease's annotations; a malformed one (hand-edited) is logged and ignored. */

@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.versionobserver.status.RecentEvents;
 import dev.versionobserver.version.AppVersion;
 
 /**
@@ -22,9 +23,11 @@ public class PublishedVersion {
 
     private final AtomicReference<AppVersion> current = new AtomicReference<>();
     private final Event<VersionPublished> events;
+    private final RecentEvents recent;
 
-    public PublishedVersion(Event<VersionPublished> events) {
+    public PublishedVersion(Event<VersionPublished> events, RecentEvents recent) {
         this.events = events;
+        this.recent = recent;
     }
 
     public Optional<AppVersion> current() {
@@ -42,6 +45,7 @@ public class PublishedVersion {
             return false;
         }
         LOG.infof("Published version changed from %s to %s", previous, version);
+        recent.add("published version changed from " + previous + " to " + version);
         events.fire(new VersionPublished(previous, version));
         return true;
     }

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.versionobserver.metrics.ObserverMetrics;
 import dev.versionobserver.publication.VersionPublished;
 import dev.versionobserver.version.CompatibilityPolicy;
 import dev.versionobserver.version.VersionConfig;
@@ -35,12 +36,16 @@ public class SessionRegistry {
     private final ObjectMapper mapper;
     private final CompatibilityPolicy policy;
     private final PushConfig config;
+    private final ObserverMetrics metrics;
     private volatile boolean shuttingDown;
 
-    public SessionRegistry(ObjectMapper mapper, VersionConfig versionConfig, PushConfig config) {
+    public SessionRegistry(ObjectMapper mapper, VersionConfig versionConfig, PushConfig config,
+            ObserverMetrics metrics) {
         this.mapper = mapper;
         this.policy = versionConfig.compatibility();
         this.config = config;
+        this.metrics = metrics;
+        metrics.sessions(sessions::size);
     }
 
     void add(ClientSession client) {
@@ -76,6 +81,7 @@ public class SessionRegistry {
                 told++;
             }
         }
+        metrics.notified(told);
         LOG.infof("Pushed new version %s to %d browser session(s)", event.version(), told);
     }
 
@@ -84,6 +90,7 @@ public class SessionRegistry {
         if (client.pending.incrementAndGet() > config.maxPendingSends()) {
             client.pending.decrementAndGet();
             LOG.debugf("Dropping slow WebSocket client %s", client.session.getId());
+            metrics.droppedSlowClient();
             close(client, CloseCodes.VIOLATED_POLICY, "too slow");
             return false;
         }

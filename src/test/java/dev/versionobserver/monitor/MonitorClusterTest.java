@@ -189,6 +189,14 @@ class MonitorClusterTest {
             assertThat(message.path("stale").asBoolean()).isTrue();
             assertNothingPushed(browser);
 
+            String metrics = dev.versionobserver.support.Prometheus.scrape();
+            assertThat(metrics).contains("version_observer_publications_total{version=\"2.0.0\"} 1.0");
+            assertThat(dev.versionobserver.support.Prometheus.sample(metrics, "version_observer_leader")).isEqualTo(1.0);
+            assertThat(dev.versionobserver.support.Prometheus.sample(metrics,
+                    "version_observer_cluster_state{state=\"converged\"}")).isEqualTo(1.0);
+            assertThat(dev.versionobserver.support.Prometheus.sample(metrics,
+                    "version_observer_polls_total{outcome=\"ok\"}")).isGreaterThanOrEqualTo(6.0);
+
             // O(N): each pod was asked once in its lifetime.
             assertThat(monitor.pollCount() - pollsBefore).isEqualTo(3);
             assertThat(v2).allSatisfy(p -> assertThat(p.requests()).isEqualTo(1));
@@ -237,6 +245,14 @@ class MonitorClusterTest {
 
         awaitState(ClusterState.Kind.PENDING, null);
         assertThat(monitor.state().waitingFor()).containsExactly("bad");
+        String outcome = switch (behaviour) {
+            case GARBAGE, HUGE_BODY -> "garbage";
+            case ERROR_500 -> "error";
+            default -> "timeout";
+        };
+        await().atMost(WAIT).until(() -> dev.versionobserver.support.Prometheus.sample(
+                dev.versionobserver.support.Prometheus.scrape(),
+                "version_observer_polls_total{outcome=\"" + outcome + "\"}") >= 1.0);
         await().atMost(WAIT).until(() -> bad.requests() >= 2); // retried, monitor alive
         assertThat(publishedAnnotation()).isEqualTo("6.0.0");
 

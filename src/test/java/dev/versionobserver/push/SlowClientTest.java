@@ -83,7 +83,8 @@ class SlowClientTest {
                 return 3;
             }
         };
-        return new SessionRegistry(new ObjectMapper(), versions, push);
+        return new SessionRegistry(new ObjectMapper(), versions, push,
+                new dev.versionobserver.metrics.ObserverMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     }
 
     @Test
