@@ -50,7 +50,8 @@ import io.smallrye.config.WithName;
 class DeployManifestsTest {
 
     private static final List<Class<?>> MAPPINGS = List.of(VersionConfig.class, PodIdentity.class,
-            ClusterConfig.class, LeaderConfig.class, MonitorConfig.class, PushConfig.class);
+            ClusterConfig.class, LeaderConfig.class, MonitorConfig.class, PushConfig.class,
+            dev.versionobserver.status.StatusConfig.class);
     /** Env vars the app reads directly (wired in application.properties) or the base image reads. */
     private static final Set<String> DIRECT_ENV = Set.of("POD_NAME", "POD_NAMESPACE", "POD_IP", "APP_VERSION",
             "HTTP_HOST", "JAVA_OPTS_APPEND");
@@ -228,6 +229,8 @@ class DeployManifestsTest {
         assertThat(objects).anySatisfy(o -> assertThat(o.getKind()).isEqualTo("ServiceMonitor"));
         assertThat(Manifests.maybe(objects, PodDisruptionBudget.class)).isEmpty();
         assertThat(Manifests.one(objects, Deployment.class).getSpec().getReplicas()).isEqualTo(5);
+        assertThat(Manifests.container(Manifests.render(Map.of("status.enabled", false))).getEnv())
+                .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("OBSERVER_STATUS_ENABLED=false"));
         assertThat(Manifests.container(objects).getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("APP_VERSION");
             assertThat(e.getValue()).isEqualTo("2.0.0");
