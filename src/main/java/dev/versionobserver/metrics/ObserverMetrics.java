@@ -34,6 +34,8 @@ public class ObserverMetrics {
     }
 
     private final MeterRegistry registry;
+    /** Every meter this bean registered, removed again on shutdown (the registry can outlive the app in tests). */
+    private final java.util.List<io.micrometer.core.instrument.Meter> meters = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Counter notifications;
     private final Counter leaderTransitions;
     private final Counter tooSlow;
@@ -46,42 +48,42 @@ public class ObserverMetrics {
 
     public ObserverMetrics(MeterRegistry registry) {
         this.registry = registry;
-        notifications = Counter.builder("version_observer_notifications_sent")
-                .description("new_version messages queued to browser sockets").register(registry);
-        leaderTransitions = Counter.builder("version_observer_leader_transitions")
-                .description("times this pod started or stopped leading").register(registry);
-        tooSlow = Counter.builder("version_observer_websocket_dropped_slow")
-                .description("sockets closed because the client did not keep up").register(registry);
-        convergenceToPublication = Timer.builder("version_observer_convergence_to_publication")
+        notifications = track(Counter.builder("version_observer_notifications_sent")
+                .description("new_version messages queued to browser sockets").register(registry));
+        leaderTransitions = track(Counter.builder("version_observer_leader_transitions")
+                .description("times this pod started or stopped leading").register(registry));
+        tooSlow = track(Counter.builder("version_observer_websocket_dropped_slow")
+                .description("sockets closed because the client did not keep up").register(registry));
+        convergenceToPublication = track(Timer.builder("version_observer_convergence_to_publication")
                 .description("from the cluster converging on a version to its publication in the Lease")
-                .publishPercentileHistogram().register(registry);
-        pollDuration = Timer.builder("version_observer_poll_duration")
-                .description("duration of /version polls of peers").publishPercentileHistogram().register(registry);
+                .publishPercentileHistogram().register(registry));
+        pollDuration = track(Timer.builder("version_observer_poll_duration")
+                .description("duration of /version polls of peers").publishPercentileHistogram().register(registry));
         for (PollOutcome outcome : PollOutcome.values()) {
-            polls.put(outcome, Counter.builder("version_observer_polls")
+            polls.put(outcome, track(Counter.builder("version_observer_polls")
                     .description("/version polls of peers by outcome")
-                    .tag("outcome", outcome.name().toLowerCase()).register(registry));
+                    .tag("outcome", outcome.name().toLowerCase()).register(registry)));
         }
         for (ApiOperation operation : ApiOperation.values()) {
-            apiErrors.put(operation, Counter.builder("version_observer_kubernetes_api_errors")
+            apiErrors.put(operation, track(Counter.builder("version_observer_kubernetes_api_errors")
                     .description("failed Kubernetes API calls by operation")
-                    .tag("operation", operation.name().toLowerCase()).register(registry));
+                    .tag("operation", operation.name().toLowerCase()).register(registry)));
         }
-        Gauge.builder("version_observer_leader", leader, AtomicInteger::get)
-                .description("1 while this pod leads").register(registry);
+        track(Gauge.builder("version_observer_leader", leader, AtomicInteger::get)
+                .description("1 while this pod leads").register(registry));
         for (ClusterState.Kind kind : ClusterState.Kind.values()) {
             AtomicInteger flag = new AtomicInteger(kind == ClusterState.Kind.UNKNOWN ? 1 : 0);
             state.put(kind, flag);
-            Gauge.builder("version_observer_cluster_state", flag, AtomicInteger::get)
+            track(Gauge.builder("version_observer_cluster_state", flag, AtomicInteger::get)
                     .description("1 for the monitor's current cluster state (leader only; others report unknown)")
-                    .tag("state", kind.name().toLowerCase()).register(registry);
+                    .tag("state", kind.name().toLowerCase()).register(registry));
         }
     }
 
     /** Registers the open-sessions gauge; called once by the session registry. */
     public void sessions(Supplier<Number> open) {
-        Gauge.builder("version_observer_websocket_sessions", open).description("open browser sockets on this pod")
-                .register(registry);
+        track(Gauge.builder("version_observer_websocket_sessions", open).description("open browser sockets on this pod")
+                .register(registry));
     }
 
     public void notified(int count) {
@@ -93,8 +95,8 @@ public class ObserverMetrics {
     }
 
     public void published(String version, Duration sinceConvergence) {
-        Counter.builder("version_observer_publications").description("versions published by this pod as leader")
-                .tag("version", version).register(registry).increment();
+        track(Counter.builder("version_observer_publications").description("versions published by this pod as leader")
+                .tag("version", version).register(registry)).increment();
         convergenceToPublication.record(sinceConvergence);
     }
 
@@ -111,6 +113,16 @@ public class ObserverMetrics {
         if (leader.getAndSet(leading ? 1 : 0) != (leading ? 1 : 0)) {
             leaderTransitions.increment();
         }
+    }
+
+    private <M extends io.micrometer.core.instrument.Meter> M track(M meter) {
+        meters.add(meter);
+        return meter;
+    }
+
+    @jakarta.annotation.PreDestroy
+    void unregister() {
+        meters.forEach(registry::remove);
     }
 
     public void clusterState(ClusterState.Kind current) {

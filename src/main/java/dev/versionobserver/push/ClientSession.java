@@ -15,9 +15,26 @@ final class ClientSession {
     final Session session;
     final AppVersion clientVersion;
     final AtomicInteger pending = new AtomicInteger();
+    /** Last time the client sent anything (a pong, a ping, a message); starts at open. */
+    volatile long lastHeardMillis = System.currentTimeMillis();
+    private long windowStart;
+    private int messagesInWindow;
 
     ClientSession(Session session, AppVersion clientVersion) {
         this.session = session;
         this.clientVersion = clientVersion;
+    }
+
+    /**
+     * Counts one client message in a fixed one-minute window; false once more than {@code perMinute} arrived in
+     * it. A fixed window is enough here: the protocol needs about one message a minute, and the point is only
+     * to stop floods, not to shape traffic.
+     */
+    synchronized boolean allowMessage(long nowMillis, int perMinute) {
+        if (nowMillis - windowStart >= 60_000) {
+            windowStart = nowMillis;
+            messagesInWindow = 0;
+        }
+        return ++messagesInWindow <= perMinute;
     }
 }

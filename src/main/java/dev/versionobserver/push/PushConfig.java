@@ -17,4 +17,26 @@ public interface PushConfig {
     @WithDefault("8")
     int maxPendingSends();
 
+    /**
+     * Origins (scheme://host[:port]) whose pages may open the socket, besides the page's own origin; "*" allows
+     * any. A handshake from another origin is refused with 403 (cross-site WebSocket hijacking). Requests without
+     * an Origin header (not from a browser) are allowed.
+     */
+    java.util.Optional<java.util.List<String>> allowedOrigins();
+
+    /** Open sockets on this pod at most; further handshakes get 503. */
+    @WithDefault("20000")
+    int maxConnections();
+
+    /**
+     * Open sockets per client address at most; further handshakes get 429. Behind an Ingress the address is the
+     * Ingress pod's unless quarkus.http.proxy.proxy-address-forwarding is enabled for trusted proxies.
+     */
+    @WithDefault("256")
+    int maxConnectionsPerAddress();
+
+    /** Messages a client may send per minute (it needs about one ping); beyond, the socket closes with 1008. */
+    @WithDefault("60")
+    int maxClientMessagesPerMinute();
+
 }

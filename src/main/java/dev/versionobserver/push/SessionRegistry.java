@@ -111,9 +111,23 @@ public class SessionRegistry {
         }
     }
 
-    /** Pings every socket; a pong is not required (browsers answer on their own), the traffic is the point. */
+    /**
+     * Pings every socket (idle proxies keep it open; browsers answer with a pong by themselves) and closes the
+     * ones that have not been heard from for three intervals: half-open (the peer vanished without a FIN) or
+     * unresponsive. Their TCP channel is closed shortly after the close frame, which a vanished peer never acks.
+     */
     void pingAll() {
+        long silentSince = System.currentTimeMillis() - 3 * config.pingInterval().toMillis();
         for (ClientSession client : sessions.values()) {
+            if (client.lastHeardMillis < silentSince) {
+                LOG.debugf("Closing silent WebSocket %s", client.session.getId());
+                close(client, CloseCodes.GOING_AWAY, "no pong");
+                if (client.session instanceof io.undertow.websockets.UndertowSession undertow) {
+                    io.netty.channel.Channel channel = undertow.getChannel();
+                    channel.eventLoop().schedule(() -> channel.close(), 1, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                continue;
+            }
             try {
                 client.session.getAsyncRemote().sendPing(java.nio.ByteBuffer.allocate(0));
             } catch (IOException | RuntimeException e) {

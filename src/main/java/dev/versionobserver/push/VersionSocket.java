@@ -10,6 +10,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
@@ -47,9 +48,11 @@ public class VersionSocket {
     private final CompatibilityPolicy policy;
     private final ObjectMapper mapper;
     private final String pong;
+    private final PushConfig push;
+    private final SocketAdmission admission;
 
     public VersionSocket(SessionRegistry registry, PublishedVersion published, OwnVersion own, PodIdentity pod,
-            VersionConfig versionConfig, ObjectMapper mapper) {
+            VersionConfig versionConfig, ObjectMapper mapper, PushConfig push, SocketAdmission admission) {
         this.registry = registry;
         this.published = published;
         this.own = own;
@@ -57,10 +60,17 @@ public class VersionSocket {
         this.policy = versionConfig.compatibility();
         this.mapper = mapper;
         this.pong = Protocol.json(mapper, Protocol.Pong.INSTANCE);
+        this.push = push;
+        this.admission = admission;
     }
 
     @OnOpen
     public void onOpen(Session session) {
+        String refused = admission.admit(session);
+        if (refused != null) {
+            closeQuietly(session, CloseCodes.TRY_AGAIN_LATER, refused);
+            return;
+        }
         AppVersion clientVersion;
         try {
             clientVersion = clientVersion(session);
@@ -86,10 +96,25 @@ public class VersionSocket {
             closeQuietly(session, CloseCodes.TOO_BIG, "message too big");
             return;
         }
+        ClientSession client = registry.find(session.getId()).orElse(null);
+        if (client == null) {
+            return;
+        }
+        client.lastHeardMillis = System.currentTimeMillis();
+        if (!client.allowMessage(System.currentTimeMillis(), push.maxClientMessagesPerMinute())) {
+            registry.close(client, CloseCodes.VIOLATED_POLICY, "too many messages");
+            return;
+        }
         // Anything but a ping is ignored: the protocol needs nothing from the client but keep-alive.
         if (isPing(message)) {
-            registry.find(session.getId()).ifPresent(client -> registry.send(client, pong));
+            registry.send(client, pong);
         }
+    }
+
+    /** Browsers answer the server's pings with pongs: proof that the socket is not half-open. */
+    @OnMessage
+    public void onPong(PongMessage pong, Session session) {
+        registry.find(session.getId()).ifPresent(client -> client.lastHeardMillis = System.currentTimeMillis());
     }
 
     @OnMessage

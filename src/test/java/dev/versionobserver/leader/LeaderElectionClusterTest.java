@@ -59,12 +59,31 @@ class LeaderElectionClusterTest {
 
     /** What another pod's elector writes when it takes the Lease (its resourceVersion check included). */
     private void takeOver(String holder, int durationSeconds) {
-        client.leases().inNamespace(NAMESPACE).withName(LEASE).edit(lease -> {
+        editLease(lease -> {
             lease.getSpec().setHolderIdentity(holder);
             lease.getSpec().setLeaseDurationSeconds(durationSeconds);
             lease.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
             lease.getSpec().setAcquireTime(ZonedDateTime.now(ZoneOffset.UTC));
             return lease;
+        });
+    }
+
+    /** What a releasing holder writes. */
+    private void release() {
+        editLease(lease -> {
+            lease.getSpec().setHolderIdentity(null);
+            return lease;
+        });
+    }
+
+    /**
+     * An edit is a read and a write with that resourceVersion; racing the app's renewals it can get 409, and
+     * then, like any client, it reads again and retries.
+     */
+    private void editLease(java.util.function.UnaryOperator<Lease> change) {
+        await().atMost(WAIT).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
+            client.leases().inNamespace(NAMESPACE).withName(LEASE).edit(change);
+            return true;
         });
     }
 
@@ -83,10 +102,7 @@ class LeaderElectionClusterTest {
 
         // The elector notices at its next renewal and stops leading; hand the Lease back for the other tests.
         await().atMost(WAIT).until(() -> !election.isLeader());
-        client.leases().inNamespace(NAMESPACE).withName(LEASE).edit(lease -> {
-            lease.getSpec().setHolderIdentity(null);
-            return lease;
-        });
+        release();
     }
 
     @Test
@@ -96,10 +112,7 @@ class LeaderElectionClusterTest {
         assertThat(election.leader()).isEqualTo("pod-z");
 
         // pod-z shuts down gracefully: release-on-cancel clears the holder.
-        client.leases().inNamespace(NAMESPACE).withName(LEASE).edit(lease -> {
-            lease.getSpec().setHolderIdentity(null);
-            return lease;
-        });
+        release();
 
         // pod-z's lease had 10 minutes to run, so only the release can explain the takeover within WAIT.
         await().atMost(WAIT).until(() -> election.isLeader());

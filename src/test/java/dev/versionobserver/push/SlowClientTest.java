@@ -82,6 +82,26 @@ class SlowClientTest {
             public int maxPendingSends() {
                 return 3;
             }
+
+            @Override
+            public java.util.Optional<java.util.List<String>> allowedOrigins() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public int maxConnections() {
+                return 100;
+            }
+
+            @Override
+            public int maxConnectionsPerAddress() {
+                return 100;
+            }
+
+            @Override
+            public int maxClientMessagesPerMinute() {
+                return 60;
+            }
         };
         return new SessionRegistry(new ObjectMapper(), versions, push,
                 new dev.versionobserver.metrics.ObserverMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));

@@ -31,6 +31,10 @@ public final class WsClient implements AutoCloseable {
     private final Session session;
 
     private WsClient(URI uri) throws Exception {
+        this(uri, java.util.Map.of());
+    }
+
+    private WsClient(URI uri, java.util.Map<String, String> headers) throws Exception {
         WebSocketContainer container = ContainerProvider.getWebSocketContainer();
         this.session = container.connectToServer(new Endpoint() {
             @Override
@@ -42,11 +46,21 @@ public final class WsClient implements AutoCloseable {
             public void onClose(Session session, CloseReason reason) {
                 closed.complete(reason);
             }
-        }, ClientEndpointConfig.Builder.create().build(), uri);
+        }, ClientEndpointConfig.Builder.create().configurator(new ClientEndpointConfig.Configurator() {
+            @Override
+            public void beforeRequest(java.util.Map<String, java.util.List<String>> request) {
+                headers.forEach((k, v) -> request.put(k, java.util.List.of(v)));
+            }
+        }).build(), uri);
     }
 
     public static WsClient connect(URI uri) throws Exception {
         return new WsClient(uri);
+    }
+
+    /** Connects with extra handshake headers (e.g. Origin). */
+    public static WsClient connect(URI uri, java.util.Map<String, String> headers) throws Exception {
+        return new WsClient(uri, headers);
     }
 
     /** Next text message as JSON, failing the test if none arrives within the bound. */
