@@ -10,9 +10,11 @@ import dev.versionobserver.cluster.PeerView;
 import dev.versionobserver.version.AppVersion;
 
 /**
- * Derives the {@link ClusterState} from discovery and the known versions. Only serving pods count: a pod that is
- * not ready receives no traffic, and (with EndpointSlices) a terminating pod counts for as long as it still
- * serves, so a surge rollout converges only once no old pod serves any more.
+ * Derives the {@link ClusterState} from discovery and the known versions. Serving pods count, and (with
+ * EndpointSlices) a terminating pod counts for as long as it still serves, so a surge rollout converges only once
+ * no old pod serves any more. A pod that is not ready but not being deleted either counts too when its version is
+ * already known: it is an old pod flapping, not a finished rollout. A not-ready pod of unknown version (a new pod
+ * starting) does not hold anything up; it is asked once it serves.
  */
 final class Convergence {
 
@@ -31,6 +33,12 @@ final class Convergence {
         Map<String, Integer> versions = new TreeMap<>();
         AppVersion any = null;
         List<String> waiting = new ArrayList<>();
+        for (Peer peer : view.peers()) {
+            PeerState state = states.get(peer.uid());
+            if (!peer.serving() && !peer.terminating() && state != null && state.status() == PeerState.Status.KNOWN) {
+                versions.merge(state.version().toString(), 1, Integer::sum);
+            }
+        }
         for (Peer peer : serving) {
             PeerState state = states.get(peer.uid());
             if (state == null || state.status() != PeerState.Status.KNOWN) {

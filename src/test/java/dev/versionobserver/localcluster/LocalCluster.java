@@ -84,30 +84,43 @@ public final class LocalCluster implements AutoCloseable {
     private final int port;
     private final ServiceProxy service;
     private volatile List<String> readyIps = List.of();
+    private final CuttableProxy apiProxy;
+    private final Path podKubeconfig;
     private int nextIp = 2;
     private int replicas;
     private String version;
+    private volatile boolean holdScaleDown;
+    private volatile long lastOldPodLeftNanos;
     private int revision;
 
     /** Harness settings; the defaults are Kubernetes' own where Kubernetes has one. */
     public record Options(double maxSurge, double maxUnavailable, Duration preStop, Duration gracePeriod,
-            Map<String, String> serviceEnv, Path kubeconfig, String podIpPrefix) {
+            Map<String, String> serviceEnv, Path kubeconfig, String podIpPrefix, boolean cuttableApi) {
         public static Options defaults() {
             return new Options(0.25, 0.25, Duration.ofMillis(500), Duration.ofSeconds(10), Map.of(), null,
-                    "127.0.0.");
+                    "127.0.0.", false);
         }
 
         public Options withEnv(Map<String, String> env) {
-            return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, env, kubeconfig, podIpPrefix);
+            return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, env, kubeconfig, podIpPrefix,
+                    cuttableApi);
         }
 
         public Options withRollout(double surge, double unavailable) {
-            return new Options(surge, unavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix);
+            return new Options(surge, unavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
+                    cuttableApi);
         }
 
         /** A real API server instead of the embedded one; pods then need non-loopback addresses. */
         public Options withRealApi(Path kubeconfig, String podIpPrefix) {
-            return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix);
+            return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
+                    cuttableApi);
+        }
+
+        /** Pods reach the API through a proxy that {@link LocalCluster#cutApi()} can cut; the harness does not. */
+        public Options withCuttableApi() {
+            return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
+                    true);
         }
     }
 
@@ -127,6 +140,20 @@ public final class LocalCluster implements AutoCloseable {
                             io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
         }
         this.objects = new FakeCluster(client, NAMESPACE, SERVICE, APP);
+        if (options.cuttableApi()) {
+            URI apiUri = URI.create(api.url());
+            try {
+                this.apiProxy = new CuttableProxy(apiUri.getHost(), apiUri.getPort());
+            } catch (Exception e) {
+                throw new IOException("cannot start the API proxy", e);
+            }
+            this.podKubeconfig = java.nio.file.Files.createTempFile("vo-pod-kubeconfig", ".yaml");
+            java.nio.file.Files.writeString(podKubeconfig, java.nio.file.Files.readString(api.kubeconfig())
+                    .replace(api.url(), "http://127.0.0.1:" + apiProxy.port()));
+        } else {
+            this.apiProxy = null;
+            this.podKubeconfig = api.kubeconfig();
+        }
         this.port = ServiceProcess.freePort();
         try {
             this.service = new ServiceProxy(port, () -> readyIps);
@@ -205,6 +232,16 @@ public final class LocalCluster implements AutoCloseable {
         });
     }
 
+    /** Holds the rollout before any old pod is removed (as a paused Deployment would), or lets it go on. */
+    public void holdScaleDown(boolean hold) {
+        holdScaleDown = hold;
+    }
+
+    /** System.nanoTime() when the last pod of an older version left the Endpoints (0 if never). */
+    public long lastOldPodLeftNanos() {
+        return lastOldPodLeftNanos;
+    }
+
     /** Whether the rollout is complete: every pod runs the template version, the right number, all ready. */
     public boolean rolledOut() {
         return call(() -> pods.size() == replicas
@@ -220,6 +257,17 @@ public final class LocalCluster implements AutoCloseable {
 
     public Optional<PodInfo> pod(String name) {
         return pods().stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** Cuts the pods off the API server (the harness keeps its own access); needs {@code withCuttableApi()}. */
+    public void cutApi() {
+        apiProxy.cut();
+        timeline.accept("API server unreachable for the pods");
+    }
+
+    public void restoreApi() {
+        apiProxy.restore();
+        timeline.accept("API server reachable again");
     }
 
     /** The Service address (kube-proxy stand-in): new connections go to a ready pod, round robin. */
@@ -266,6 +314,16 @@ public final class LocalCluster implements AutoCloseable {
             PodRuntime pod = pods.get(name);
             ServiceProcess process = pod != null ? pod.process : gone.get(name);
             return process == null ? "" : process.output();
+        });
+    }
+
+    /** Every process's log so far, of running, restarted and gone pods alike. */
+    public String allLogs() {
+        return call(() -> {
+            StringBuilder all = new StringBuilder();
+            gone.values().forEach(p -> all.append(p.output()));
+            pods.values().forEach(p -> all.append(p.process == null ? "" : p.process.output()));
+            return all.toString();
         });
     }
 
@@ -325,6 +383,7 @@ public final class LocalCluster implements AutoCloseable {
             pod.restarts++;
             setReady(pod, false);
             timeline.accept("kubelet: " + pod.name + " exited, restarting container (restart " + pod.restarts + ")");
+            gone.put(pod.name + "#" + pod.restarts, pod.process);
             pod.process = startProcess(pod);
             return;
         }
@@ -373,6 +432,9 @@ public final class LocalCluster implements AutoCloseable {
             // Plain scale-down: not-ready pods first.
             current.stream().sorted(Comparator.comparing((PodRuntime p) -> p.ready))
                     .limit(Math.max(0, current.size() - replicas)).forEach(this::beginTermination);
+            return;
+        }
+        if (holdScaleDown) {
             return;
         }
         // Scale down old pods: never below minAvailable counting the new pods that are not ready yet.
@@ -424,7 +486,7 @@ public final class LocalCluster implements AutoCloseable {
         env.put("POD_NAMESPACE", NAMESPACE);
         env.put("POD_IP", pod.ip);
         env.put("APP_VERSION", pod.version);
-        env.put("KUBECONFIG", api.kubeconfig().toString());
+        env.put("KUBECONFIG", podKubeconfig.toString());
         env.put("OBSERVER_CLUSTER_SERVICE_NAME", SERVICE);
         env.put("OBSERVER_LEADER_LEASE_NAME", LEASE);
         return ServiceProcess.start(pod.ip, port, env);
@@ -437,6 +499,9 @@ public final class LocalCluster implements AutoCloseable {
         pod.terminating = true;
         pod.terminationStarted = System.nanoTime();
         objects.beginTermination(pod.name);
+        if (version != null && pods.values().stream().noneMatch(p -> !p.terminating && !p.version.equals(version))) {
+            lastOldPodLeftNanos = System.nanoTime(); // the last old pod just left the Endpoints: convergence
+        }
         timeline.accept("pod " + pod.name + " (" + pod.version + ") terminating");
     }
 
@@ -453,6 +518,10 @@ public final class LocalCluster implements AutoCloseable {
             process.close();
         }
         service.close();
+        if (apiProxy != null) {
+            apiProxy.close();
+            java.nio.file.Files.deleteIfExists(podKubeconfig);
+        }
         client.close();
         api.close();
     }

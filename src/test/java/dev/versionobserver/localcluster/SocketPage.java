@@ -26,6 +26,7 @@ final class SocketPage implements DemoPage {
     private final String url;
     private final HttpClient http = HttpClient.newHttpClient();
     private final Set<String> prompted = new HashSet<>();
+    private final java.util.Map<String, Integer> newVersionMessages = new java.util.HashMap<>();
     private volatile String version;
     private volatile java.net.http.WebSocket socket;
     private volatile boolean connected;
@@ -107,12 +108,20 @@ final class SocketPage implements DemoPage {
                 if (message.path("stale").asBoolean(false)) {
                     prompted.add(message.path("published").asText());
                 }
-            } else if ("new_version".equals(type) && message.path("stale").asBoolean(false)) {
-                prompted.add(message.path("version").asText());
+            } else if ("new_version".equals(type)) {
+                newVersionMessages.merge(message.path("version").asText(), 1, Integer::sum);
+                if (message.path("stale").asBoolean(false)) {
+                    prompted.add(message.path("version").asText());
+                }
             }
         } catch (Exception e) {
             // not ours
         }
+    }
+
+    /** How many new_version messages for {@code version} reached this page, over all its connections. */
+    synchronized int newVersionMessages(String version) {
+        return newVersionMessages.getOrDefault(version, 0);
     }
 
     @Override

@@ -260,4 +260,69 @@ class MonitorClusterTest {
         awaitState(ClusterState.Kind.CONVERGED, "7.0.0");
         await().atMost(WAIT).until(() -> "7.0.0".equals(publishedAnnotation()));
     }
+
+    @Test
+    @Order(5)
+    void aPausedRolloutIsNeverPublished() throws Exception {
+        runningOn("20.0.0", 2);
+        readyPod("paused-new", "21.0.0");
+        stopPod("base-0");
+        // Half-way and left there: mixed, and nothing published, for as long as it stays so.
+        await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() ->
+                monitor.state().kind() == ClusterState.Kind.MIXED && "20.0.0".equals(publishedAnnotation()));
+    }
+
+    @Test
+    @Order(6)
+    void aRolloutRolledBackBeforeConvergingPromptsNobody() throws Exception {
+        runningOn("30.0.0", 2);
+        try (WsClient browser = WsClient.connect(URI.create(socket + "?v=30.0.0"))) {
+            browser.next(WAIT);
+            readyPod("doomed", "31.0.0");
+            awaitState(ClusterState.Kind.MIXED, null);
+            stopPod("doomed"); // kubectl rollout undo before the new ReplicaSet took over
+            awaitState(ClusterState.Kind.CONVERGED, "30.0.0");
+            assertThat(publishedAnnotation()).isEqualTo("30.0.0");
+            assertNothingPushed(browser);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aPodFlappingReadyDuringARolloutDelaysButDoesNotDuplicateThePublication() throws Exception {
+        runningOn("40.0.0", 1);
+        try (WsClient browser = WsClient.connect(URI.create(socket + "?v=40.0.0"))) {
+            browser.next(WAIT);
+            readyPod("new-1", "41.0.0");
+            readyPod("new-2", "41.0.0");
+            stopPod("base-0");
+            await().atMost(WAIT).until(() -> "41.0.0".equals(publishedAnnotation()));
+            for (int i = 0; i < 5; i++) {
+                cluster.setReady("new-2", false);
+                cluster.setReady("new-2", true);
+            }
+            awaitState(ClusterState.Kind.CONVERGED, "41.0.0");
+            JsonNode message = browser.next(WAIT);
+            assertThat(message.path("version").asText()).isEqualTo("41.0.0");
+            assertNothingPushed(browser);
+        }
+    }
+
+    @Test
+    @Order(8)
+    void anOldPodThatFlapsUnreadyStillHoldsThePublicationUntilItIsRemoved() throws Exception {
+        runningOn("50.0.0", 1);
+        readyPod("next", "51.0.0");
+        awaitState(ClusterState.Kind.MIXED, null);
+        // The old pod fails readiness for a while: out of the ready addresses, but not deleted, and its version
+        // is known, so the rollout is not finished.
+        cluster.setReady("base-0", false);
+        await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() ->
+                monitor.state().kind() == ClusterState.Kind.MIXED && "50.0.0".equals(publishedAnnotation()));
+        cluster.setReady("base-0", true);
+        awaitState(ClusterState.Kind.MIXED, null);
+        stopPod("base-0");
+        awaitState(ClusterState.Kind.CONVERGED, "51.0.0");
+        await().atMost(WAIT).until(() -> "51.0.0".equals(publishedAnnotation()));
+    }
 }

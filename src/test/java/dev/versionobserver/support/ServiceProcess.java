@@ -42,7 +42,7 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(JAR + " is missing: run the package phase first (./mvnw verify)");
         }
         Path log = Files.createTempFile("vo-" + host + "-" + port + "-", ".log");
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx128m", "-XX:+UseSerialGC",
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + System.getProperty("vo.heap", "128m"), "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Dquarkus.http.host=" + host, "-Dquarkus.http.port=" + port,
                 "-jar", JAR.toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -1,0 +1,374 @@
+package dev.versionobserver.bench;
+
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.versionobserver.localcluster.EmbeddedApiServer;
+import dev.versionobserver.localcluster.LocalCluster;
+import dev.versionobserver.localcluster.LocalCluster.PodInfo;
+import dev.versionobserver.publication.LeasePublicationStore;
+import dev.versionobserver.support.FakeCluster;
+import dev.versionobserver.support.ServiceProcess;
+import dev.versionobserver.support.StandInPeer;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.WebSocket;
+
+/**
+ * {@code ./mvnw -B -Pbench -DskipTests package} (add {@code -Dbench.args=--quick} for a subset): measures what
+ * users care about and prints it; figures land in target/benchmarks.txt. Traffic goes to loopback only, every
+ * load loop is bounded in count and time. Nothing here fails on timing.
+ */
+public final class Benchmarks {
+
+    private static final Duration WAIT = Duration.ofSeconds(180);
+    private static final Map<String, String> FAST_ELECTION = Map.of("OBSERVER_LEADER_LEASE_DURATION", "5s",
+            "OBSERVER_LEADER_RENEW_DEADLINE", "3s", "OBSERVER_LEADER_RETRY_PERIOD", "1s",
+            "OBSERVER_PUSH_MAX_CONNECTIONS", "100000", "OBSERVER_PUSH_MAX_CONNECTIONS_PER_ADDRESS", "100000");
+
+    private final List<String> report = new ArrayList<>();
+    private final Vertx vertx = Vertx.vertx();
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick") || List.of(args).contains("quick");
+        Benchmarks bench = new Benchmarks();
+        try {
+            bench.line("# Version Observer benchmarks (" + (quick ? "quick" : "full") + "), "
+                    + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.version"));
+            bench.startup(quick ? 3 : 5);
+            for (int n : quick ? new int[] { 3, 10, 30 } : new int[] { 3, 10, 30, 100 }) {
+                bench.rolloutCost(n);
+            }
+            for (int k : quick ? new int[] { 300, 3000 } : new int[] { 300, 3000, 30000 }) {
+                bench.notificationLatency(k);
+            }
+            for (int n : quick ? new int[] { 2000 } : new int[] { 10000, 20000 }) {
+                bench.idleCapacity(n);
+            }
+            bench.failover();
+        } finally {
+            bench.vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            Files.write(Path.of("target", "benchmarks.txt"), bench.report);
+        }
+        System.exit(0);
+    }
+
+    private void line(String text) {
+        System.out.println(text);
+        report.add(text);
+    }
+
+    private static String stats(List<Double> values, String unit) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        if (sorted.isEmpty()) {
+            return "(no samples)";
+        }
+        return String.format("min %.1f, median %.1f, max %.1f %s (n=%d)", sorted.get(0), sorted.get(sorted.size() / 2),
+                sorted.get(sorted.size() - 1), unit, sorted.size());
+    }
+
+    private static double percentile(List<Double> sorted, double p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static long rssKb(long pid) throws Exception {
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (l.startsWith("VmRSS:")) {
+                return Long.parseLong(l.replaceAll("\\D+", ""));
+            }
+        }
+        return -1;
+    }
+
+    private static long cpuTicks(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+    }
+
+    private static double heapUsedMb(String baseUrl) throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        double sum = 0;
+        for (String l : metrics.lines().toList()) {
+            if (l.startsWith("jvm_memory_used_bytes{area=\"heap\"")) {
+                sum += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum / (1024 * 1024);
+    }
+
+    private static void gc(long pid) throws Exception {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    // ---- 6. start-up ---------------------------------------------------------------------------------------
+
+    void startup(int runs) throws Exception {
+        List<Double> millis = new ArrayList<>();
+        List<Double> rss = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            int port = ServiceProcess.freePort();
+            long started = System.nanoTime();
+            try (ServiceProcess p = ServiceProcess.start("127.0.0.1", port, ServiceProcess.env())) {
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> p.httpStatus("/q/health/ready") == 200);
+                millis.add((System.nanoTime() - started) / 1e6);
+                rss.add(rssKb(p.pid()) / 1024.0);
+            }
+        }
+        line("## 6. Start-up (JVM process start to /q/health/ready = 200; -Xmx128m, SerialGC, C1 only as the harness runs it)");
+        line("start to ready: " + stats(millis, "ms"));
+        line("RSS right after ready: " + stats(rss, "MiB"));
+    }
+
+    // ---- 2 & 3. cost of a rolling update, against the original design ------------------------------------
+
+    void rolloutCost(int n) throws Exception {
+        String ns = "bench";
+        try (EmbeddedApiServer api = new EmbeddedApiServer(ns)) {
+            KubernetesClient client = api.client();
+            FakeCluster cluster = new FakeCluster(client, ns, "version-observer", "version-observer");
+            int port = ServiceProcess.freePort();
+            Map<String, String> env = new HashMap<>(FAST_ELECTION);
+            env.putAll(Map.of("POD_NAME", "monitor", "POD_NAMESPACE", ns, "KUBECONFIG", api.kubeconfig().toString(),
+                    "OBSERVER_MONITOR_DEBOUNCE", "20ms"));
+            List<StandInPeer> old = new ArrayList<>();
+            List<StandInPeer> fresh = new ArrayList<>();
+            int ip = 2;
+            try (ServiceProcess leader = ServiceProcess.start("127.0.0.1", port, env).awaitReady(WAIT)) {
+                for (int i = 0; i < n; i++) {
+                    StandInPeer p = StandInPeer.start(vertx, "127.0.0." + ip++, "1.0.0");
+                    old.add(p);
+                    cluster.addPod("old-" + i, p.ip(), p.port());
+                    cluster.setReady("old-" + i, true);
+                }
+                await().atMost(WAIT).until(() -> "1.0.0".equals(published(client, ns)));
+                int before = old.stream().mapToInt(StandInPeer::requests).sum();
+                // Rolling update with Kubernetes' defaults: maxSurge 25 % (rounded up), maxUnavailable 25 % (down).
+                int surge = Math.max(1, (int) Math.ceil(n * 0.25));
+                List<String> events = new ArrayList<>();
+                List<Integer> servingAtEvent = new ArrayList<>();
+                int created = 0;
+                int removed = 0;
+                long convergedAt = 0;
+                while (removed < n) {
+                    int batch = Math.min(surge, n - created);
+                    for (int b = 0; b < batch; b++) {
+                        StandInPeer p = StandInPeer.start(vertx, "127.0.0." + ip++, "2.0.0");
+                        fresh.add(p);
+                        cluster.addPod("new-" + created, p.ip(), p.port());
+                        events.add("add");
+                        servingAtEvent.add(n - removed + created);
+                        cluster.setReady("new-" + created, true);
+                        events.add("ready");
+                        created++;
+                        servingAtEvent.add(n - removed + created);
+                    }
+                    int down = Math.min(Math.max(batch, 1), n - removed);
+                    for (int d = 0; d < down; d++) {
+                        if (removed == n - 1) {
+                            convergedAt = System.nanoTime();
+                        }
+                        cluster.beginTermination("old-" + removed);
+                        cluster.remove("old-" + removed);
+                        removed++;
+                        events.add("remove");
+                        servingAtEvent.add(n - removed + created);
+                    }
+                }
+                long converged = convergedAt;
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> "2.0.0".equals(published(client, ns)));
+                double ourLatency = (System.nanoTime() - converged) / 1e6;
+                int requests = old.stream().mapToInt(StandInPeer::requests).sum() - before
+                        + fresh.stream().mapToInt(StandInPeer::requests).sum();
+                // The original design, replayed on the same event sequence against the same stand-ins: on every
+                // membership event, poll every serving pod; once all agree, wait a fixed 1 s, then publish.
+                int baselineRequests = servingAtEvent.stream().mapToInt(Integer::intValue).sum();
+                long replayStart = System.nanoTime();
+                HttpClient http = HttpClient.newHttpClient();
+                for (StandInPeer p : fresh) {
+                    http.send(HttpRequest.newBuilder(URI.create("http://" + p.ip() + ":" + p.port() + "/version")).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                }
+                double baselineLatency = (System.nanoTime() - replayStart) / 1e6 + 1000;
+                line(String.format("## 2-3. Rolling update of N=%d stand-in pods (surge %d): /version requests %d "
+                        + "(%.2f per pod; goal <= 2N = %d), Lease writes for the publication 1; original design "
+                        + "%d requests (ratio %.1fx); convergence->publication %.0f ms vs original >= %.0f ms (%.0fx)",
+                        n, surge, requests, requests / (double) n, 2 * n, baselineRequests,
+                        baselineRequests / (double) Math.max(1, requests), ourLatency, baselineLatency,
+                        baselineLatency / Math.max(1, ourLatency)));
+            } finally {
+                for (StandInPeer p : old) {
+                    p.close();
+                }
+                for (StandInPeer p : fresh) {
+                    p.close();
+                }
+                client.close();
+            }
+        }
+    }
+
+    private static String published(KubernetesClient client, String ns) {
+        Lease lease = client.leases().inNamespace(ns).withName("version-observer").get();
+        return lease == null || lease.getMetadata().getAnnotations() == null ? null
+                : lease.getMetadata().getAnnotations().get(LeasePublicationStore.VERSION_ANNOTATION);
+    }
+
+    // ---- 1. notification latency ---------------------------------------------------------------------------
+
+    void notificationLatency(int k) throws Exception {
+        System.setProperty("vo.heap", "512m");
+        try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withRollout(1.0, 0.0)
+                .withEnv(FAST_ELECTION), line -> { })) {
+            cluster.deploy("1.0.0", 3);
+            await().atMost(WAIT).until(cluster::rolledOut);
+            await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("1.0.0")));
+            cluster.holdScaleDown(true);
+            cluster.rollout("2.0.0");
+            await().atMost(WAIT).until(() -> cluster.pods().stream()
+                    .filter(p -> p.version().equals("2.0.0") && p.ready()).count() == 3);
+            List<PodInfo> targets = cluster.pods().stream().filter(p -> p.version().equals("2.0.0")).toList();
+            io.vertx.core.http.HttpClient ws = vertx.createHttpClient(new HttpClientOptions()
+                    .setMaxWebSockets(k + 10).setConnectTimeout(10_000));
+            ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
+            AtomicInteger hellos = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            Semaphore inFlight = new Semaphore(200);
+            List<WebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            for (int i = 0; i < k && System.nanoTime() < deadline; i++) {
+                PodInfo pod = targets.get(i % targets.size());
+                inFlight.acquire();
+                ws.webSocket(cluster.port(), pod.ip(), "/version/ws?v=1.0.0").onComplete(r -> {
+                    inFlight.release();
+                    if (r.failed()) {
+                        failed.incrementAndGet();
+                        return;
+                    }
+                    WebSocket socket = r.result();
+                    sockets.add(socket);
+                    socket.textMessageHandler(text -> {
+                        if (text.contains("\"hello\"")) {
+                            hellos.incrementAndGet();
+                        } else if (text.contains("\"new_version\"")) {
+                            arrivals.add(System.nanoTime());
+                        }
+                    });
+                });
+            }
+            await().atMost(WAIT).until(() -> hellos.get() + failed.get() >= k);
+            cluster.holdScaleDown(false);
+            await().atMost(WAIT).until(() -> cluster.lastOldPodLeftNanos() > 0);
+            long converged = cluster.lastOldPodLeftNanos();
+            await().atMost(Duration.ofSeconds(60)).until(() -> arrivals.size() >= hellos.get());
+            List<Double> latencies = new ArrayList<>(arrivals.stream().map(t -> (t - converged) / 1e6).toList());
+            Collections.sort(latencies);
+            line(String.format("## 1. Notification latency, K=%d sockets over 3 pods (%d connected, %d refused): "
+                    + "convergence (last old pod leaves the Endpoints) -> new_version at the client: p50 %.0f ms, "
+                    + "p95 %.0f ms, p99 %.0f ms, max %.0f ms (goal p99 <= %s)", k, hellos.get(), failed.get(),
+                    percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
+                    latencies.get(latencies.size() - 1), k <= 3000 ? "250 ms" : "1 s"));
+            sockets.forEach(s -> s.close());
+            ws.close();
+        } finally {
+            System.clearProperty("vo.heap");
+        }
+    }
+
+    // ---- 4. idle capacity ----------------------------------------------------------------------------------
+
+    void idleCapacity(int n) throws Exception {
+        System.setProperty("vo.heap", "256m");
+        int port = ServiceProcess.freePort();
+        try (ServiceProcess p = ServiceProcess.start("127.0.0.1", port, Map.of(
+                "OBSERVER_PUSH_MAX_CONNECTIONS", "100000", "OBSERVER_PUSH_MAX_CONNECTIONS_PER_ADDRESS", "100000"))
+                .awaitReady(WAIT)) {
+            gc(p.pid());
+            long rssBefore = rssKb(p.pid());
+            double heapBefore = heapUsedMb(p.baseUrl());
+            io.vertx.core.http.HttpClient ws = vertx.createHttpClient(new HttpClientOptions().setMaxWebSockets(n + 10));
+            AtomicInteger hellos = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            Semaphore inFlight = new Semaphore(200);
+            List<WebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            for (int i = 0; i < n && System.nanoTime() < deadline; i++) {
+                inFlight.acquire();
+                ws.webSocket(port, "127.0.0.1", "/version/ws?v=1.0.0").onComplete(r -> {
+                    inFlight.release();
+                    if (r.failed()) {
+                        failed.incrementAndGet();
+                        return;
+                    }
+                    sockets.add(r.result());
+                    r.result().textMessageHandler(t -> hellos.incrementAndGet());
+                });
+            }
+            await().atMost(WAIT).until(() -> hellos.get() + failed.get() >= n);
+            gc(p.pid());
+            long rssAfter = rssKb(p.pid());
+            double heapAfter = heapUsedMb(p.baseUrl());
+            long cpuStart = cpuTicks(p.pid());
+            long wallStart = System.nanoTime();
+            await().pollDelay(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(11)).until(() -> true);
+            double cpuPercent = (cpuTicks(p.pid()) - cpuStart) / 100.0 / ((System.nanoTime() - wallStart) / 1e9) * 100;
+            line(String.format("## 4. Idle capacity, one pod (-Xmx256m): %d sockets open (%d refused); heap after GC "
+                    + "%.1f -> %.1f MiB (%.2f KiB per socket); RSS %d -> %d MiB (%.2f KiB per socket); CPU while idle "
+                    + "%.1f %% of one core over 10 s", hellos.get(), failed.get(), heapBefore, heapAfter,
+                    (heapAfter - heapBefore) * 1024 / Math.max(1, hellos.get()), rssBefore / 1024, rssAfter / 1024,
+                    (rssAfter - rssBefore) / (double) Math.max(1, hellos.get()), cpuPercent));
+            sockets.forEach(s -> s.close());
+            ws.close();
+        } finally {
+            System.clearProperty("vo.heap");
+        }
+    }
+
+    // ---- 5. failover with the default election timings -----------------------------------------------------
+
+    void failover() throws Exception {
+        for (boolean crash : new boolean[] { false, true }) {
+            try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults(), line -> { })) {
+                cluster.deploy("1.0.0", 3);
+                await().atMost(WAIT).until(cluster::rolledOut);
+                await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("1.0.0")));
+                String leader = cluster.leader().orElseThrow();
+                long stopped = System.nanoTime();
+                if (crash) {
+                    cluster.crash(leader);
+                } else {
+                    cluster.deletePod(leader);
+                }
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                        .until(() -> cluster.leader().filter(l -> !l.equals(leader)).isPresent());
+                line(String.format("## 5. Failover (lease 15 s, renew 10 s, retry 2 s): leader %s -> another pod holds "
+                        + "the Lease after %.0f ms", crash ? "SIGKILL" : "graceful stop (preStop 0.5 s, release on "
+                                + "shutdown)", (System.nanoTime() - stopped) / 1e6));
+            }
+        }
+    }
+}

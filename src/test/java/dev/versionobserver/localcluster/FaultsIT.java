@@ -1,0 +1,166 @@
+package dev.versionobserver.localcluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.versionobserver.localcluster.LocalCluster.PodInfo;
+
+/**
+ * Faults against real processes (see docs/RELIABILITY.md): the leader killed or stopped at a random point of a
+ * rolling update, an API server outage during a rollout, two replicas starting at the same instant. Each run
+ * checks exactly one publication and exactly one prompt per page, and the takeover time is recorded in
+ * target/reliability-*.txt.
+ */
+class FaultsIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final int RUNS = Integer.getInteger("faults.runs", 20);
+
+    private LocalCluster cluster;
+    private final List<SocketPage> pages = new ArrayList<>();
+
+    private void start(LocalCluster.Options options, int replicas) throws Exception {
+        cluster = new LocalCluster(options.withEnv(LocalClusterMain.DEMO_ENV),
+                line -> System.out.println("[cluster] " + line));
+        cluster.deploy("1.0.0", replicas);
+        await().atMost(WAIT).until(cluster::rolledOut);
+        await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("1.0.0")));
+        for (int i = 0; i < 3; i++) {
+            pages.add(new SocketPage(cluster.serviceUrl()));
+        }
+        await().atMost(WAIT).until(() -> pages.stream().allMatch(SocketPage::connected));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        pages.forEach(SocketPage::close);
+        pages.clear();
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private int publicationsOf(String version) {
+        return (int) Pattern.compile(Pattern.quote("Published version " + version + " (was"))
+                .matcher(cluster.allLogs()).results().count();
+    }
+
+    private void assertToldExactlyOnce(String version, int expectedPrompts) {
+        await().atMost(WAIT).until(() -> pages.stream().allMatch(p -> p.prompts() >= expectedPrompts));
+        assertThat(pages).allSatisfy(p -> {
+            assertThat(p.prompts()).as("prompts").isEqualTo(expectedPrompts);
+            assertThat(p.newVersionMessages(version)).as("new_version messages for " + version).isLessThanOrEqualTo(1);
+        });
+        assertThat(publicationsOf(version)).as("writes publishing " + version).isEqualTo(1);
+    }
+
+    /** Stops the leader once {@code newReady} pods of {@code version} serve; returns the takeover time in ms. */
+    private long stopLeaderAfter(String version, int newReady, boolean crash) {
+        await().atMost(WAIT).until(() -> cluster.rolledOut() || cluster.pods().stream()
+                .filter(p -> p.version().equals(version) && p.ready()).count() >= newReady);
+        Optional<String> leader = cluster.leader().filter(l -> cluster.pod(l).map(p -> !p.terminating()).orElse(false));
+        if (leader.isEmpty()) {
+            return -1; // between leaders right now: nothing to stop at this point
+        }
+        long stopped = System.nanoTime();
+        java.time.ZonedDateTime stoppedAt = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+        if (crash) {
+            cluster.crash(leader.get());
+        } else {
+            cluster.deletePod(leader.get());
+        }
+        // A live leader again: the Lease renewed after the stop by a running process. After a SIGKILL that can be
+        // the same pod, its container restarted by the kubelet (same name, so the same election identity).
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> cluster.lease()
+                .filter(l -> l.getSpec().getHolderIdentity() != null && !l.getSpec().getHolderIdentity().isEmpty())
+                .filter(l -> l.getSpec().getRenewTime() != null && l.getSpec().getRenewTime().isAfter(stoppedAt))
+                .filter(l -> !l.getSpec().getHolderIdentity().equals(leader.get()) || crash)
+                .isPresent());
+        return Duration.ofNanos(System.nanoTime() - stopped).toMillis();
+    }
+
+    private void runStoppingTheLeader(boolean crash, int runs, long seed, String report) throws Exception {
+        start(LocalCluster.Options.defaults(), 3);
+        Random random = new Random(seed);
+        List<String> lines = new ArrayList<>();
+        List<Long> takeovers = new ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            String version = (run + 2) + ".0.0";
+            int point = random.nextInt(4);
+            cluster.rollout(version);
+            long takeover = stopLeaderAfter(version, point, crash);
+            await().atMost(WAIT).until(cluster::rolledOut);
+            await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of(version)));
+            assertToldExactlyOnce(version, run + 1);
+            if (takeover >= 0) {
+                takeovers.add(takeover);
+            }
+            lines.add(String.format("run %2d  %s  leader %s after %d new pod(s) ready  takeover %s  prompts/page 1  publications 1",
+                    run + 1, version, crash ? "SIGKILLed" : "stopped", point,
+                    takeover < 0 ? "n/a (no leader at that point)" : takeover + " ms"));
+        }
+        List<Long> sorted = takeovers.stream().sorted().toList();
+        lines.add(String.format("%s: %d runs, seed %d, every page told exactly once per run; takeover min %d ms, "
+                + "median %d ms, max %d ms (lease 5 s, renew 3 s, retry 1 s)", crash ? "SIGKILL" : "graceful stop",
+                runs, seed, sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1)));
+        Files.write(Path.of("target", report), lines);
+        lines.forEach(System.out::println);
+    }
+
+    @Test
+    void leaderSigkilledAtARandomPointOfEachRolloutStillTellsEveryPageOnce() throws Exception {
+        runStoppingTheLeader(true, RUNS, Long.getLong("faults.seed", 20261126L), "reliability-leader-sigkill.txt");
+    }
+
+    @Test
+    void leaderStoppedGracefullyMidRolloutReleasesTheLeaseAndTellsEveryPageOnce() throws Exception {
+        runStoppingTheLeader(false, Math.max(3, RUNS / 4), 7L, "reliability-leader-stop.txt");
+    }
+
+    @Test
+    void apiOutageDuringARolloutKeepsServingPublishesNothingStaleThenPublishesOnce() throws Exception {
+        start(LocalCluster.Options.defaults().withCuttableApi(), 3);
+        cluster.cutApi();
+        cluster.rollout("2.0.0");
+        // For 30 s: pages, /version and sockets keep serving (the harness probes readiness and rolls on), nothing
+        // is published and nobody is prompted.
+        await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
+                .until(() -> cluster.published().equals(Optional.of("1.0.0"))
+                        && pages.stream().allMatch(p -> p.prompts() == 0)
+                        && cluster.pods().stream().filter(PodInfo::ready).count() >= 3);
+        assertThat(cluster.rolledOut()).as("the rollout finished during the outage").isTrue();
+        cluster.restoreApi();
+        await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("2.0.0")));
+        assertToldExactlyOnce("2.0.0", 1);
+        List<String> lines = List.of("API outage: 30 s cut while a 3-pod rollout ran to completion; during the cut "
+                + "the Lease kept 1.0.0 and no page was prompted; after restore 2.0.0 was published once and every "
+                + "page told once");
+        Files.write(Path.of("target", "reliability-api-outage.txt"), lines);
+    }
+
+    @Test
+    void twoReplicasStartingAtTheSameInstantElectOneLeaderAndOneBaseline() throws Exception {
+        start(LocalCluster.Options.defaults(), 2);
+        await().atMost(WAIT).until(() -> cluster.pods().stream().map(p -> cluster.log(p.name()))
+                .filter(l -> l.contains("acquired Lease")).count() >= 1);
+        assertThat(Pattern.compile("Published version 1\\.0\\.0 \\(was none: baseline\\)").matcher(cluster.allLogs())
+                .results().count()).isEqualTo(1);
+        long leaders = cluster.pods().stream().map(p -> cluster.log(p.name()))
+                .filter(log -> log.lastIndexOf("acquired Lease") > log.lastIndexOf("no longer holds Lease")).count();
+        assertThat(leaders).isEqualTo(1);
+        assertThat(pages).allSatisfy(p -> assertThat(p.prompts()).isZero());
+    }
+}
