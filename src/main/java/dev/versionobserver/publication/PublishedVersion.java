@@ -12,9 +12,9 @@ import dev.versionobserver.status.RecentEvents;
 import dev.versionobserver.version.AppVersion;
 
 /**
- * This pod's view of the published version. Whoever reads the publication store calls {@link #observe}; the
- * first value is taken silently, every later change fires exactly one {@link VersionPublished}. Observing the
- * same value again (watch re-lists, lease renewals) is a no-op, so callers need not de-duplicate.
+ * This pod's view of the published version. Whoever reads the publication store calls {@link #observe}; every
+ * change fires exactly one {@link VersionPublished} (the first value with no previous one). Observing the same
+ * value again (watch re-lists, lease renewals) is a no-op, so callers need not de-duplicate.
  */
 @Singleton
 public class PublishedVersion {
@@ -39,6 +39,7 @@ public class PublishedVersion {
         AppVersion previous = current.getAndSet(version);
         if (previous == null) {
             LOG.infof("Published version is %s", version);
+            events.fire(new VersionPublished(null, version));
             return false;
         }
         if (previous.sameAs(version)) {

@@ -15,6 +15,11 @@ final class ClientSession {
     final Session session;
     final AppVersion clientVersion;
     final AtomicInteger pending = new AtomicInteger();
+    /**
+     * True until this client was greeted with a known published version. A pod that starts while the API is
+     * unreachable greets with "nothing published yet"; when it learns the version, exactly these clients are told.
+     */
+    volatile boolean greetedWithoutVersion = true;
     /** Last time the client sent anything (a pong, a ping, a message); starts at open. */
     volatile long lastHeardMillis = System.currentTimeMillis();
     private long windowStart;

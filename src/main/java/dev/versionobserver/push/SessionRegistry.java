@@ -75,6 +75,10 @@ public class SessionRegistry {
         String unknownMessage = Protocol.json(mapper, new Protocol.NewVersion(event.version().toString(), previous, null));
         int told = 0;
         for (ClientSession client : sessions.values()) {
+            if (event.previous() == null && !client.greetedWithoutVersion) {
+                continue; // the first value this pod learns: only clients greeted without one need it
+            }
+            client.greetedWithoutVersion = false;
             String message = client.clientVersion == null ? unknownMessage
                     : policy.compatible(client.clientVersion, event.version()) ? currentMessage : staleMessage;
             if (send(client, message)) {
@@ -82,7 +86,9 @@ public class SessionRegistry {
             }
         }
         metrics.notified(told);
-        LOG.infof("Pushed new version %s to %d browser session(s)", event.version(), told);
+        if (event.previous() != null || told > 0) {
+            LOG.infof("Pushed new version %s to %d browser session(s)", event.version(), told);
+        }
     }
 
     /** Queues one message; returns false (and drops the client) when it already has too much in flight. */

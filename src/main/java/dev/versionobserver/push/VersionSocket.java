@@ -83,6 +83,7 @@ public class VersionSocket {
         // (possibly before the hello, which the client tolerates) instead of falling between the two.
         registry.add(client);
         AppVersion current = published.current().orElse(null);
+        client.greetedWithoutVersion = current == null;
         Boolean stale = clientVersion == null || current == null ? null : !policy.compatible(clientVersion, current);
         registry.send(client, Protocol.json(mapper, new Protocol.Hello(own.version().toString(), pod.name(),
                 current == null ? null : current.toString(), stale)));

@@ -141,16 +141,24 @@ class MonitorClusterTest {
     @Test
     @Order(1)
     void firstConvergenceSetsTheBaselineWithoutPromptingAnyone() throws Exception {
-        try (WsClient browser = WsClient.connect(URI.create(socket + "?v=0.9.0"))) {
+        try (WsClient browser = WsClient.connect(URI.create(socket + "?v=1.0.0"))) {
             JsonNode hello = browser.next(WAIT);
             assertThat(hello.path("published").isNull()).as("nothing published yet").isTrue();
 
             runningOn("1.0.0", 3);
 
+            // A page greeted before any version was known learns the baseline, and it is not stale.
+            JsonNode baseline = browser.next(WAIT);
+            assertThat(baseline.path("type").asText()).isEqualTo("new_version");
+            assertThat(baseline.path("version").asText()).isEqualTo("1.0.0");
+            assertThat(baseline.path("previous").isNull()).isTrue();
+            assertThat(baseline.path("stale").asBoolean()).isFalse();
             assertNothingPushed(browser);
         }
-        try (WsClient late = WsClient.connect(URI.create(socket + "?v=0.9.0"))) {
-            assertThat(late.next(WAIT).path("published").asText()).isEqualTo("1.0.0");
+        try (WsClient late = WsClient.connect(URI.create(socket + "?v=1.0.0"))) {
+            JsonNode hello = late.next(WAIT);
+            assertThat(hello.path("published").asText()).isEqualTo("1.0.0");
+            assertNothingPushed(late);
         }
     }
 
