@@ -58,10 +58,13 @@ public final class Benchmarks {
             for (int n : quick ? new int[] { 3, 10, 30 } : new int[] { 3, 10, 30, 100 }) {
                 bench.rolloutCost(n);
             }
-            for (int k : quick ? new int[] { 300, 3000 } : new int[] { 300, 3000, 30000 }) {
+            // 30 000 sockets do not fit this machine: the hard open-file limit is 20 000 per process, and all
+            // client sockets live in this one JVM. 18 000 is the largest K that leaves room for its other files.
+            for (int k : quick ? new int[] { 300, 3000 } : new int[] { 300, 3000, 18000 }) {
                 bench.notificationLatency(k);
             }
-            for (int n : quick ? new int[] { 2000 } : new int[] { 10000, 20000 }) {
+            // 20 000 likewise exceeds the per-process limit on both ends; 18 000 is the nearest that fits.
+            for (int n : quick ? new int[] { 2000 } : new int[] { 10000, 18000 }) {
                 bench.idleCapacity(n);
             }
             bench.failover();
@@ -154,7 +157,8 @@ public final class Benchmarks {
             int port = ServiceProcess.freePort();
             Map<String, String> env = new HashMap<>(FAST_ELECTION);
             env.putAll(Map.of("POD_NAME", "monitor", "POD_NAMESPACE", ns, "KUBECONFIG", api.kubeconfig().toString(),
-                    "OBSERVER_MONITOR_DEBOUNCE", "20ms"));
+                    "OBSERVER_MONITOR_DEBOUNCE", "20ms",
+                    "QUARKUS_LOG_CATEGORY__DEV_VERSIONOBSERVER_PUBLICATION__LEVEL", "DEBUG"));
             List<StandInPeer> old = new ArrayList<>();
             List<StandInPeer> fresh = new ArrayList<>();
             int ip = 2;
@@ -169,8 +173,8 @@ public final class Benchmarks {
                 int before = old.stream().mapToInt(StandInPeer::requests).sum();
                 // Rolling update with Kubernetes' defaults: maxSurge 25 % (rounded up), maxUnavailable 25 % (down).
                 int surge = Math.max(1, (int) Math.ceil(n * 0.25));
-                List<String> events = new ArrayList<>();
-                List<Integer> servingAtEvent = new ArrayList<>();
+                List<List<StandInPeer>> servingAtEvent = new ArrayList<>();
+                List<StandInPeer> serving = new ArrayList<>(old);
                 int created = 0;
                 int removed = 0;
                 long convergedAt = 0;
@@ -180,12 +184,11 @@ public final class Benchmarks {
                         StandInPeer p = StandInPeer.start(vertx, "127.0.0." + ip++, "2.0.0");
                         fresh.add(p);
                         cluster.addPod("new-" + created, p.ip(), p.port());
-                        events.add("add");
-                        servingAtEvent.add(n - removed + created);
+                        servingAtEvent.add(List.copyOf(serving));
                         cluster.setReady("new-" + created, true);
-                        events.add("ready");
+                        serving.add(p);
                         created++;
-                        servingAtEvent.add(n - removed + created);
+                        servingAtEvent.add(List.copyOf(serving));
                     }
                     int down = Math.min(Math.max(batch, 1), n - removed);
                     for (int d = 0; d < down; d++) {
@@ -193,10 +196,10 @@ public final class Benchmarks {
                             convergedAt = System.nanoTime();
                         }
                         cluster.beginTermination("old-" + removed);
+                        serving.remove(old.get(removed));
                         cluster.remove("old-" + removed);
                         removed++;
-                        events.add("remove");
-                        servingAtEvent.add(n - removed + created);
+                        servingAtEvent.add(List.copyOf(serving));
                     }
                 }
                 long converged = convergedAt;
@@ -204,20 +207,29 @@ public final class Benchmarks {
                 double ourLatency = (System.nanoTime() - converged) / 1e6;
                 int requests = old.stream().mapToInt(StandInPeer::requests).sum() - before
                         + fresh.stream().mapToInt(StandInPeer::requests).sum();
+                // Lease writes of the publication path, as the leader logged them: the write itself, plus one
+                // per conflict with its own renewals (re-read, re-check the holder, write again).
+                String log = leader.output();
+                long writes = log.lines().filter(l -> l.contains("Published version 2.0.0 (was")
+                        || l.contains("changed while publishing 2.0.0")).count();
                 // The original design, replayed on the same event sequence against the same stand-ins: on every
-                // membership event, poll every serving pod; once all agree, wait a fixed 1 s, then publish.
-                int baselineRequests = servingAtEvent.stream().mapToInt(Integer::intValue).sum();
-                long replayStart = System.nanoTime();
+                // membership event poll every serving pod; once all agree, wait a fixed 1 s, then publish.
                 HttpClient http = HttpClient.newHttpClient();
-                for (StandInPeer p : fresh) {
-                    http.send(HttpRequest.newBuilder(URI.create("http://" + p.ip() + ":" + p.port() + "/version")).build(),
-                            HttpResponse.BodyHandlers.discarding());
+                int baselineRequests = 0;
+                long lastEventPollStart = 0;
+                for (List<StandInPeer> atEvent : servingAtEvent) {
+                    lastEventPollStart = System.nanoTime();
+                    for (StandInPeer p : atEvent) {
+                        http.send(HttpRequest.newBuilder(URI.create("http://" + p.ip() + ":" + p.port() + "/version"))
+                                .build(), HttpResponse.BodyHandlers.discarding());
+                        baselineRequests++;
+                    }
                 }
-                double baselineLatency = (System.nanoTime() - replayStart) / 1e6 + 1000;
+                double baselineLatency = (System.nanoTime() - lastEventPollStart) / 1e6 + 1000;
                 line(String.format("## 2-3. Rolling update of N=%d stand-in pods (surge %d): /version requests %d "
-                        + "(%.2f per pod; goal <= 2N = %d), Lease writes for the publication 1; original design "
+                        + "(%.2f per pod; goal <= 2N = %d), Lease writes for the publication %d; original design "
                         + "%d requests (ratio %.1fx); convergence->publication %.0f ms vs original >= %.0f ms (%.0fx)",
-                        n, surge, requests, requests / (double) n, 2 * n, baselineRequests,
+                        n, surge, requests, requests / (double) n, 2 * n, writes, baselineRequests,
                         baselineRequests / (double) Math.max(1, requests), ourLatency, baselineLatency,
                         baselineLatency / Math.max(1, ourLatency)));
             } finally {
