@@ -82,9 +82,11 @@ public final class LocalCluster implements AutoCloseable {
     /** Processes of pods that are gone, kept for their logs. */
     private final Map<String, ServiceProcess> gone = new LinkedHashMap<>();
     private final int port;
-    private final ServiceProxy service;
+    /** The Service's virtual IP: new connections go to a ready pod, round robin. */
+    private final TcpProxy service;
+    private final java.util.concurrent.atomic.AtomicInteger nextEndpoint = new java.util.concurrent.atomic.AtomicInteger();
     private volatile List<String> readyIps = List.of();
-    private final CuttableProxy apiProxy;
+    private final TcpProxy apiProxy;
     private final Path podKubeconfig;
     private int nextIp = 2;
     private int replicas;
@@ -143,7 +145,7 @@ public final class LocalCluster implements AutoCloseable {
         if (options.cuttableApi()) {
             URI apiUri = URI.create(api.url());
             try {
-                this.apiProxy = new CuttableProxy(apiUri.getHost(), apiUri.getPort());
+                this.apiProxy = new TcpProxy(apiUri::getHost, apiUri.getPort());
             } catch (Exception e) {
                 throw new IOException("cannot start the API proxy", e);
             }
@@ -156,7 +158,10 @@ public final class LocalCluster implements AutoCloseable {
         }
         this.port = ServiceProcess.freePort();
         try {
-            this.service = new ServiceProxy(port, () -> readyIps);
+            this.service = new TcpProxy(() -> {
+                List<String> ips = readyIps;
+                return ips.isEmpty() ? null : ips.get(Math.floorMod(nextEndpoint.getAndIncrement(), ips.size()));
+            }, port);
         } catch (Exception e) {
             throw new IOException("cannot start the Service proxy", e);
         }

@@ -3,6 +3,7 @@ package dev.versionobserver.localcluster;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
@@ -10,10 +11,11 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 
 /**
- * A TCP proxy on loopback between the pods and the API server that can be cut (every connection closed, new ones
- * refused) and restored: an API server outage as the pods see it.
+ * A TCP proxy on 127.0.0.1 that sends each new connection to the host its chooser names (none: refused), and
+ * can be cut (every connection closed, new ones refused) and restored. It stands in for a Service's virtual IP
+ * (kube-proxy, choosing among ready endpoints) and for the network path to the API server (cut: an outage).
  */
-final class CuttableProxy implements AutoCloseable {
+final class TcpProxy implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
     private final NetServer server;
@@ -21,15 +23,16 @@ final class CuttableProxy implements AutoCloseable {
     private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
 
-    CuttableProxy(String targetHost, int targetPort) throws Exception {
+    TcpProxy(Supplier<String> chooseHost, int targetPort) throws Exception {
         client = vertx.createNetClient();
         server = vertx.createNetServer().connectHandler(inbound -> {
-            if (cut) {
-                inbound.close();
+            String host = cut ? null : chooseHost.get();
+            if (host == null) {
+                inbound.close(); // no endpoint: connection refused, as with an empty Service
                 return;
             }
             inbound.pause();
-            client.connect(targetPort, targetHost).onComplete(result -> {
+            client.connect(targetPort, host).onComplete(result -> {
                 if (result.failed() || cut) {
                     inbound.close();
                     return;
@@ -55,6 +58,10 @@ final class CuttableProxy implements AutoCloseable {
 
     int port() {
         return server.actualPort();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port();
     }
 
     /** Closes every connection and refuses new ones until {@link #restore()}. */
