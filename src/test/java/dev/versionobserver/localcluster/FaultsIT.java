@@ -71,17 +71,28 @@ class FaultsIT {
     private long stopLeaderAfter(String version, int newReady, boolean crash) {
         await().atMost(WAIT).until(() -> cluster.rolledOut() || cluster.pods().stream()
                 .filter(p -> p.version().equals(version) && p.ready()).count() >= newReady);
-        Optional<String> leader = cluster.leader().filter(l -> cluster.pod(l).map(p -> !p.terminating()).orElse(false));
-        if (leader.isEmpty()) {
-            return -1; // between leaders right now: nothing to stop at this point
-        }
-        long stopped = System.nanoTime();
-        java.time.ZonedDateTime stoppedAt = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
-        if (crash) {
-            cluster.crash(leader.get());
-        } else {
-            cluster.deletePod(leader.get());
-        }
+        // The leader is often an old pod that is already terminating (still running through its grace period):
+        // it leads until its process ends, so it is as much the leader to stop as any. Between two leaders (a
+        // release just happened), or if the pod vanished between reading the Lease and the stop, try again.
+        java.util.concurrent.atomic.AtomicReference<String> victim = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong stoppedNanos = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<java.time.ZonedDateTime> stoppedWall = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(WAIT).ignoreExceptionsInstanceOf(IllegalArgumentException.class).until(() -> {
+            String current = cluster.leader().orElseThrow(() -> new IllegalArgumentException("no leader"));
+            PodInfo pod = cluster.pod(current).orElseThrow(() -> new IllegalArgumentException("leader pod gone"));
+            stoppedNanos.set(System.nanoTime());
+            stoppedWall.set(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+            if (crash) {
+                cluster.crash(current);
+            } else if (!pod.terminating()) {
+                cluster.deletePod(current);
+            } // else: the rollout is stopping it gracefully already
+            victim.set(current);
+            return true;
+        });
+        Optional<String> leader = Optional.of(victim.get());
+        long stopped = stoppedNanos.get();
+        java.time.ZonedDateTime stoppedAt = stoppedWall.get();
         // A live leader again: the Lease renewed after the stop by a running process. After a SIGKILL that can be
         // the same pod, its container restarted by the kubelet (same name, so the same election identity).
         await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> cluster.lease()
