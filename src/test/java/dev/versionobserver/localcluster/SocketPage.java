@@ -24,7 +24,8 @@ final class SocketPage implements DemoPage {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String url;
-    private final HttpClient http = HttpClient.newHttpClient();
+    /** Bounded connects and handshakes, as a browser has: a pod shutting down may accept TCP and never answer. */
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
     private final Set<String> prompted = new HashSet<>();
     private final java.util.Map<String, Integer> newVersionMessages = new java.util.HashMap<>();
     private volatile String version;
@@ -38,7 +39,7 @@ final class SocketPage implements DemoPage {
     }
 
     private void load() throws Exception {
-        String html = http.send(HttpRequest.newBuilder(URI.create(url + "/")).build(),
+        String html = http.send(HttpRequest.newBuilder(URI.create(url + "/")).timeout(java.time.Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         Matcher m = VERSION.matcher(html);
         if (!m.find()) {
@@ -53,7 +54,8 @@ final class SocketPage implements DemoPage {
             return;
         }
         URI ws = URI.create(url.replace("http://", "ws://") + "/version/ws?v=" + version);
-        http.newWebSocketBuilder().buildAsync(ws, new java.net.http.WebSocket.Listener() {
+        http.newWebSocketBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).buildAsync(ws,
+                new java.net.http.WebSocket.Listener() {
             private final StringBuilder text = new StringBuilder();
 
             @Override
@@ -83,7 +85,7 @@ final class SocketPage implements DemoPage {
             public void onError(java.net.http.WebSocket webSocket, Throwable error) {
                 dropped();
             }
-        }).whenComplete((ok, error) -> {
+        }).orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).whenComplete((ok, error) -> {
             if (error != null) {
                 dropped();
             }
