@@ -253,6 +253,49 @@ public final class Benchmarks {
                 : lease.getMetadata().getAnnotations().get(LeasePublicationStore.VERSION_ANNOTATION);
     }
 
+    /** Open sockets and what became of them; every text message goes to the given handler. */
+    private record SocketLoad(io.vertx.core.http.HttpClient client, List<WebSocket> sockets, AtomicInteger hellos,
+            AtomicInteger failed) implements AutoCloseable {
+        @Override
+        public void close() {
+            sockets.forEach(s -> s.close());
+            client.close();
+        }
+    }
+
+    /**
+     * Opens {@code count} sockets to {@code host(i)}:{@code port} as pages of 1.0.0, at most 200 handshakes in
+     * flight, for at most 3 minutes; counts hellos and refusals.
+     */
+    private SocketLoad openSockets(int count, java.util.function.IntFunction<String> host, int port,
+            java.util.function.Consumer<String> onOtherText) throws InterruptedException {
+        io.vertx.core.http.HttpClient ws = vertx.createHttpClient(new HttpClientOptions()
+                .setMaxWebSockets(count + 10).setConnectTimeout(10_000));
+        SocketLoad load = new SocketLoad(ws, Collections.synchronizedList(new ArrayList<>()), new AtomicInteger(),
+                new AtomicInteger());
+        Semaphore inFlight = new Semaphore(200);
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
+            inFlight.acquire();
+            ws.webSocket(port, host.apply(i), "/version/ws?v=1.0.0").onComplete(r -> {
+                inFlight.release();
+                if (r.failed()) {
+                    load.failed().incrementAndGet();
+                    return;
+                }
+                load.sockets().add(r.result());
+                r.result().textMessageHandler(text -> {
+                    if (text.contains("\"hello\"")) {
+                        load.hellos().incrementAndGet();
+                    } else {
+                        onOtherText.accept(text);
+                    }
+                });
+            });
+        }
+        return load;
+    }
+
     // ---- 1. notification latency ---------------------------------------------------------------------------
 
     void notificationLatency(int k) throws Exception {
@@ -267,34 +310,14 @@ public final class Benchmarks {
             await().atMost(WAIT).until(() -> cluster.pods().stream()
                     .filter(p -> p.version().equals("2.0.0") && p.ready()).count() == 3);
             List<PodInfo> targets = cluster.pods().stream().filter(p -> p.version().equals("2.0.0")).toList();
-            io.vertx.core.http.HttpClient ws = vertx.createHttpClient(new HttpClientOptions()
-                    .setMaxWebSockets(k + 10).setConnectTimeout(10_000));
             ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
-            AtomicInteger hellos = new AtomicInteger();
-            AtomicInteger failed = new AtomicInteger();
-            Semaphore inFlight = new Semaphore(200);
-            List<WebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
-            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            for (int i = 0; i < k && System.nanoTime() < deadline; i++) {
-                PodInfo pod = targets.get(i % targets.size());
-                inFlight.acquire();
-                ws.webSocket(cluster.port(), pod.ip(), "/version/ws?v=1.0.0").onComplete(r -> {
-                    inFlight.release();
-                    if (r.failed()) {
-                        failed.incrementAndGet();
-                        return;
-                    }
-                    WebSocket socket = r.result();
-                    sockets.add(socket);
-                    socket.textMessageHandler(text -> {
-                        if (text.contains("\"hello\"")) {
-                            hellos.incrementAndGet();
-                        } else if (text.contains("\"new_version\"")) {
-                            arrivals.add(System.nanoTime());
-                        }
-                    });
-                });
-            }
+            SocketLoad load = openSockets(k, i -> targets.get(i % targets.size()).ip(), cluster.port(), text -> {
+                if (text.contains("\"new_version\"")) {
+                    arrivals.add(System.nanoTime());
+                }
+            });
+            AtomicInteger hellos = load.hellos();
+            AtomicInteger failed = load.failed();
             await().atMost(WAIT).until(() -> hellos.get() + failed.get() >= k);
             cluster.holdScaleDown(false);
             await().atMost(WAIT).until(() -> cluster.lastOldPodLeftNanos() > 0);
@@ -307,8 +330,7 @@ public final class Benchmarks {
                     + "p95 %.0f ms, p99 %.0f ms, max %.0f ms (goal p99 <= %s)", k, hellos.get(), failed.get(),
                     percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
                     latencies.get(latencies.size() - 1), k <= 3000 ? "250 ms" : "1 s"));
-            sockets.forEach(s -> s.close());
-            ws.close();
+            load.close();
         } finally {
             System.clearProperty("vo.heap");
         }
@@ -325,24 +347,9 @@ public final class Benchmarks {
             gc(p.pid());
             long rssBefore = rssKb(p.pid());
             double heapBefore = heapUsedMb(p.baseUrl());
-            io.vertx.core.http.HttpClient ws = vertx.createHttpClient(new HttpClientOptions().setMaxWebSockets(n + 10));
-            AtomicInteger hellos = new AtomicInteger();
-            AtomicInteger failed = new AtomicInteger();
-            Semaphore inFlight = new Semaphore(200);
-            List<WebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
-            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            for (int i = 0; i < n && System.nanoTime() < deadline; i++) {
-                inFlight.acquire();
-                ws.webSocket(port, "127.0.0.1", "/version/ws?v=1.0.0").onComplete(r -> {
-                    inFlight.release();
-                    if (r.failed()) {
-                        failed.incrementAndGet();
-                        return;
-                    }
-                    sockets.add(r.result());
-                    r.result().textMessageHandler(t -> hellos.incrementAndGet());
-                });
-            }
+            SocketLoad load = openSockets(n, i -> "127.0.0.1", port, text -> { });
+            AtomicInteger hellos = load.hellos();
+            AtomicInteger failed = load.failed();
             await().atMost(WAIT).until(() -> hellos.get() + failed.get() >= n);
             gc(p.pid());
             long rssAfter = rssKb(p.pid());
@@ -356,8 +363,7 @@ public final class Benchmarks {
                     + "%.1f %% of one core over 10 s", hellos.get(), failed.get(), heapBefore, heapAfter,
                     (heapAfter - heapBefore) * 1024 / Math.max(1, hellos.get()), rssBefore / 1024, rssAfter / 1024,
                     (rssAfter - rssBefore) / (double) Math.max(1, hellos.get()), cpuPercent));
-            sockets.forEach(s -> s.close());
-            ws.close();
+            load.close();
         } finally {
             System.clearProperty("vo.heap");
         }
