@@ -3,14 +3,18 @@ package dev.versionobserver.metrics;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 import dev.versionobserver.monitor.ClusterState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
@@ -35,7 +39,7 @@ public class ObserverMetrics {
 
     private final MeterRegistry registry;
     /** Every meter this bean registered, removed again on shutdown (the registry can outlive the app in tests). */
-    private final java.util.List<io.micrometer.core.instrument.Meter> meters = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Set<Meter> meters = ConcurrentHashMap.newKeySet();
     private final Counter notifications;
     private final Counter leaderTransitions;
     private final Counter tooSlow;
@@ -115,12 +119,12 @@ public class ObserverMetrics {
         }
     }
 
-    private <M extends io.micrometer.core.instrument.Meter> M track(M meter) {
+    private <M extends Meter> M track(M meter) {
         meters.add(meter);
         return meter;
     }
 
-    @jakarta.annotation.PreDestroy
+    @PreDestroy
     void unregister() {
         meters.forEach(registry::remove);
     }

@@ -1,5 +1,6 @@
 package dev.versionobserver.monitor;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -92,7 +93,7 @@ public class VersionPoller {
         JsonNode json;
         try {
             json = mapper.readTree(body.getBytes());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new PollException(PollException.Kind.GARBAGE, "not JSON");
         }
         JsonNode version = json == null ? null : json.get("version");

@@ -1,6 +1,8 @@
 package dev.versionobserver.push;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -22,7 +24,7 @@ public interface PushConfig {
      * any. A handshake from another origin is refused with 403 (cross-site WebSocket hijacking). Requests without
      * an Origin header (not from a browser) are allowed.
      */
-    java.util.Optional<java.util.List<String>> allowedOrigins();
+    Optional<List<String>> allowedOrigins();
 
     /** Open sockets on this pod at most; further handshakes get 503. */
     @WithDefault("20000")

@@ -1,8 +1,11 @@
 package dev.versionobserver.push;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -60,8 +63,8 @@ public class SessionRegistry {
         sessions.remove(sessionId);
     }
 
-    java.util.Optional<ClientSession> find(String sessionId) {
-        return java.util.Optional.ofNullable(sessions.get(sessionId));
+    Optional<ClientSession> find(String sessionId) {
+        return Optional.ofNullable(sessions.get(sessionId));
     }
 
     public int size() {
@@ -128,14 +131,12 @@ public class SessionRegistry {
             if (client.lastHeardMillis < silentSince) {
                 LOG.debugf("Closing silent WebSocket %s", client.session.getId());
                 close(client, CloseCodes.GOING_AWAY, "no pong");
-                if (client.session instanceof io.undertow.websockets.UndertowSession undertow) {
-                    io.netty.channel.Channel channel = undertow.getChannel();
-                    channel.eventLoop().schedule(() -> channel.close(), 1, java.util.concurrent.TimeUnit.SECONDS);
-                }
+                SocketChannels.of(client.session).ifPresent(channel ->
+                        channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS));
                 continue;
             }
             try {
-                client.session.getAsyncRemote().sendPing(java.nio.ByteBuffer.allocate(0));
+                client.session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
             } catch (IOException | RuntimeException e) {
                 LOG.debugf("Ping to %s failed: %s", client.session.getId(), e.toString());
             }

@@ -16,7 +16,6 @@ import io.vertx.ext.web.Router;
 import jakarta.websocket.Session;
 
 import io.netty.channel.Channel;
-import io.undertow.websockets.UndertowSession;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
@@ -67,7 +66,7 @@ public class SocketAdmission {
      * channel closes, however the socket ends (close frame, error, idle timeout, reset).
      */
     String admit(Session session) {
-        Channel channel = session instanceof UndertowSession undertow ? undertow.getChannel() : null;
+        Channel channel = SocketChannels.of(session).orElse(null);
         String address = channel != null && channel.remoteAddress() instanceof InetSocketAddress inet
                 ? inet.getAddress().getHostAddress() : "unknown";
         if (open.incrementAndGet() > config.maxConnections()) {

@@ -1,5 +1,6 @@
 package dev.versionobserver.push;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -144,7 +145,7 @@ public class VersionSocket {
         }
         try {
             return "ping".equals(mapper.readTree(message).path("type").asText());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }

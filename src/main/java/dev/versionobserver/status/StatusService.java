@@ -1,7 +1,9 @@
 package dev.versionobserver.status;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,7 +88,7 @@ public class StatusService {
         }
         boolean leading = election.isLeader();
         ClusterState state = monitor.state();
-        Map<String, PeerState> known = new java.util.HashMap<>();
+        Map<String, PeerState> known = new HashMap<>();
         monitor.peerStates().forEach(s -> known.put(s.peer().uid(), s));
         String leader = election.leader();
         List<StatusView.PodRow> rows = new ArrayList<>();
@@ -125,7 +127,7 @@ public class StatusService {
                     }
                     try {
                         return mapper.readValue(body.getBytes(), StatusView.class);
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         throw new IllegalStateException("unreadable answer");
                     }
                 })
