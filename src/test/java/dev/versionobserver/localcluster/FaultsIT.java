@@ -6,11 +6,15 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
@@ -20,9 +24,9 @@ import dev.versionobserver.localcluster.LocalCluster.PodInfo;
 
 /**
  * Faults against real processes (see docs/RELIABILITY.md): the leader killed or stopped at a random point of a
- * rolling update, an API server outage during a rollout, two replicas starting at the same instant. Each run
- * checks exactly one publication and exactly one prompt per page, and the takeover time is recorded in
- * target/reliability-*.txt.
+ * rolling update, an API server outage during a rollout, watches that lose events and expire (410 Gone), two
+ * replicas starting at the same instant. Each run checks exactly one publication and exactly one prompt per page;
+ * figures (takeover times, 410 answers) are recorded in target/reliability-*.txt.
  */
 class FaultsIT {
 
@@ -67,21 +71,26 @@ class FaultsIT {
         assertThat(publicationsOf(version)).as("writes publishing " + version).isEqualTo(1);
     }
 
+    /** Waits until {@code count} pods of {@code version} serve, or the rollout is over. */
+    private void awaitNewReady(String version, int count) {
+        await().atMost(WAIT).until(() -> cluster.rolledOut() || cluster.pods().stream()
+                .filter(p -> p.version().equals(version) && p.ready()).count() >= count);
+    }
+
     /** Stops the leader once {@code newReady} pods of {@code version} serve; returns the takeover time in ms. */
     private long stopLeaderAfter(String version, int newReady, boolean crash) {
-        await().atMost(WAIT).until(() -> cluster.rolledOut() || cluster.pods().stream()
-                .filter(p -> p.version().equals(version) && p.ready()).count() >= newReady);
+        awaitNewReady(version, newReady);
         // The leader is often an old pod that is already terminating (still running through its grace period):
         // it leads until its process ends, so it is as much the leader to stop as any. Between two leaders (a
         // release just happened), or if the pod vanished between reading the Lease and the stop, try again.
-        java.util.concurrent.atomic.AtomicReference<String> victim = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicLong stoppedNanos = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicReference<java.time.ZonedDateTime> stoppedWall = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<String> victim = new AtomicReference<>();
+        AtomicLong stoppedNanos = new AtomicLong();
+        AtomicReference<ZonedDateTime> stoppedWall = new AtomicReference<>();
         await().atMost(WAIT).ignoreExceptionsInstanceOf(IllegalArgumentException.class).until(() -> {
             String current = cluster.leader().orElseThrow(() -> new IllegalArgumentException("no leader"));
             PodInfo pod = cluster.pod(current).orElseThrow(() -> new IllegalArgumentException("leader pod gone"));
             stoppedNanos.set(System.nanoTime());
-            stoppedWall.set(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+            stoppedWall.set(ZonedDateTime.now(ZoneOffset.UTC));
             if (crash) {
                 cluster.crash(current);
             } else if (!pod.terminating()) {
@@ -92,7 +101,7 @@ class FaultsIT {
         });
         Optional<String> leader = Optional.of(victim.get());
         long stopped = stoppedNanos.get();
-        java.time.ZonedDateTime stoppedAt = stoppedWall.get();
+        ZonedDateTime stoppedAt = stoppedWall.get();
         // A live leader again: the Lease renewed after the stop by a running process. After a SIGKILL that can be
         // the same pod, its container restarted by the kubelet (same name, so the same election identity).
         await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> cluster.lease()
@@ -143,7 +152,7 @@ class FaultsIT {
 
     @Test
     void apiOutageDuringARolloutKeepsServingPublishesNothingStaleThenPublishesOnce() throws Exception {
-        start(LocalCluster.Options.defaults().withCuttableApi(), 3);
+        start(LocalCluster.Options.defaults().withApiFaults(), 3);
         cluster.cutApi();
         cluster.rollout("2.0.0");
         // For 30 s: pages, /version and sockets keep serving (the harness probes readiness and rolls on), nothing
@@ -160,6 +169,76 @@ class FaultsIT {
                 + "the Lease kept 1.0.0 and no page was prompted; after restore 2.0.0 was published once and every "
                 + "page told once");
         Files.write(Path.of("target", "reliability-api-outage.txt"), lines);
+    }
+
+    @Test
+    void watchesStalledThenExpiredAtRandomPointsOfRolloutsLoseNoPublicationAndDuplicateNone() throws Exception {
+        start(LocalCluster.Options.defaults().withApiFaults(), 3);
+        long seed = Long.getLong("faults.seed", 20261126L);
+        Random random = new Random(seed);
+        int runs = Math.max(3, RUNS / 4);
+        List<String> lines = new ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            String version = (run + 2) + ".0.0";
+            int point = random.nextInt(3);
+            boolean announce = random.nextBoolean();
+            cluster.rollout(version);
+            awaitNewReady(version, point);
+            int goneBefore = cluster.watchGoneAnswers();
+            // Every watch of every pod goes silent: the events of the rollout's next step (if any is left) are lost.
+            cluster.stallWatches();
+            awaitNewReady(version, point + 1);
+            int ended = cluster.expireWatches(announce);
+            await().atMost(WAIT).until(cluster::rolledOut);
+            await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of(version)));
+            assertToldExactlyOnce(version, run + 1);
+            assertThat(ended).as("live watches ended by the expiry").isPositive();
+            assertThat(cluster.watchGoneAnswers()).as("410 Gone answers").isGreaterThan(goneBefore);
+            lines.add(String.format("run %d  %s  watches stalled after %d new pod(s) ready, expired %s (%d live "
+                    + "watches ended)  prompts/page 1  publications 1", run + 1, version, point,
+                    announce ? "with ERROR 410 events" : "by dropped connections, resumptions answered 410", ended));
+        }
+        lines.add(String.format("watch expiry: %d runs, seed %d, every page told exactly once per run; %d 410 Gone "
+                + "answers in all", runs, seed, cluster.watchGoneAnswers()));
+        Files.write(Path.of("target", "reliability-watch-expiry.txt"), lines);
+        Files.writeString(Path.of("target", "reliability-watch-expiry-pods.log"), cluster.allLogs());
+        lines.forEach(System.out::println);
+    }
+
+    @Test
+    void aPublicationWhoseLeaseEventIsLostReachesEveryPageOnceAfterTheReList() throws Exception {
+        start(LocalCluster.Options.defaults().withApiFaults(), 3);
+        cluster.stallWatches("leases");
+        cluster.rollout("2.0.0");
+        await().atMost(WAIT).until(cluster::rolledOut);
+        await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("2.0.0")));
+        // The publication is on the Lease, but every pod's Lease watch lost the event: nobody is told yet.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> pages.stream().allMatch(p -> p.prompts() == 0));
+        int goneBefore = cluster.watchGoneAnswers();
+        cluster.expireWatches(false);
+        assertToldExactlyOnce("2.0.0", 1);
+        assertThat(cluster.watchGoneAnswers() - goneBefore).as("resumed Lease watches answered 410")
+                .isGreaterThanOrEqualTo(3);
+        // Re-lists that bring nothing new tell nobody again and write nothing. No pod starts from here on, so
+        // every list request counted below is an informer re-listing after its 410.
+        List<String> resources = List.of("pods", "endpoints", "leases");
+        List<Long> listsBefore = resources.stream().map(cluster::podLists).toList();
+        int ended = cluster.expireWatches(true);
+        assertThat(ended).as("live watches: pods, endpoints and Lease on each of 3 pods").isGreaterThanOrEqualTo(9);
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (int i = 0; i < resources.size(); i++) {
+                assertThat(cluster.podLists(resources.get(i)) - listsBefore.get(i))
+                        .as("re-lists of " + resources.get(i)).isGreaterThanOrEqualTo(3);
+            }
+        });
+        cluster.expireWatches(false);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+                .until(() -> pages.stream().allMatch(p -> p.prompts() == 1 && p.newVersionMessages("2.0.0") == 1)
+                        && publicationsOf("2.0.0") == 1);
+        Files.write(Path.of("target", "reliability-lost-lease-event.txt"), List.of("lost Lease event: 2.0.0 "
+                + "published while every pod's Lease watch was stalled; no page told until the watches expired; "
+                + "after the re-list every page told once; two more expiries told nobody again and wrote nothing"));
     }
 
     @Test

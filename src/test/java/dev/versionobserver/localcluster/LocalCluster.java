@@ -86,7 +86,7 @@ public final class LocalCluster implements AutoCloseable {
     private final TcpProxy service;
     private final java.util.concurrent.atomic.AtomicInteger nextEndpoint = new java.util.concurrent.atomic.AtomicInteger();
     private volatile List<String> readyIps = List.of();
-    private final TcpProxy apiProxy;
+    private final ApiProxy apiProxy;
     private final Path podKubeconfig;
     private int nextIp = 2;
     private int replicas;
@@ -97,7 +97,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Harness settings; the defaults are Kubernetes' own where Kubernetes has one. */
     public record Options(double maxSurge, double maxUnavailable, Duration preStop, Duration gracePeriod,
-            Map<String, String> serviceEnv, Path kubeconfig, String podIpPrefix, boolean cuttableApi) {
+            Map<String, String> serviceEnv, Path kubeconfig, String podIpPrefix, boolean apiFaults) {
         public static Options defaults() {
             return new Options(0.25, 0.25, Duration.ofMillis(500), Duration.ofSeconds(10), Map.of(), null,
                     "127.0.0.", false);
@@ -105,22 +105,26 @@ public final class LocalCluster implements AutoCloseable {
 
         public Options withEnv(Map<String, String> env) {
             return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, env, kubeconfig, podIpPrefix,
-                    cuttableApi);
+                    apiFaults);
         }
 
         public Options withRollout(double surge, double unavailable) {
             return new Options(surge, unavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
-                    cuttableApi);
+                    apiFaults);
         }
 
         /** A real API server instead of the embedded one; pods then need non-loopback addresses. */
         public Options withRealApi(Path kubeconfig, String podIpPrefix) {
             return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
-                    cuttableApi);
+                    apiFaults);
         }
 
-        /** Pods reach the API through a proxy that {@link LocalCluster#cutApi()} can cut; the harness does not. */
-        public Options withCuttableApi() {
+        /**
+         * Pods reach the API through a proxy that can cut it ({@link LocalCluster#cutApi()}) or stall and expire
+         * their watches ({@link LocalCluster#stallWatches}, {@link LocalCluster#expireWatches}); the harness
+         * itself does not go through it.
+         */
+        public Options withApiFaults() {
             return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
                     true);
         }
@@ -142,16 +146,16 @@ public final class LocalCluster implements AutoCloseable {
                             io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
         }
         this.objects = new FakeCluster(client, NAMESPACE, SERVICE, APP);
-        if (options.cuttableApi()) {
+        if (options.apiFaults()) {
             URI apiUri = URI.create(api.url());
             try {
-                this.apiProxy = new TcpProxy(apiUri::getHost, apiUri.getPort());
+                this.apiProxy = new ApiProxy(api.url());
             } catch (Exception e) {
                 throw new IOException("cannot start the API proxy", e);
             }
             this.podKubeconfig = java.nio.file.Files.createTempFile("vo-pod-kubeconfig", ".yaml");
             java.nio.file.Files.writeString(podKubeconfig, java.nio.file.Files.readString(api.kubeconfig())
-                    .replace(api.url(), "http://127.0.0.1:" + apiProxy.port()));
+                    .replace(api.url(), apiProxy.url()));
         } else {
             this.apiProxy = null;
             this.podKubeconfig = api.kubeconfig();
@@ -264,7 +268,7 @@ public final class LocalCluster implements AutoCloseable {
         return pods().stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
-    /** Cuts the pods off the API server (the harness keeps its own access); needs {@code withCuttableApi()}. */
+    /** Cuts the pods off the API server (the harness keeps its own access); needs {@code withApiFaults()}. */
     public void cutApi() {
         apiProxy.cut();
         timeline.accept("API server unreachable for the pods");
@@ -273,6 +277,41 @@ public final class LocalCluster implements AutoCloseable {
     public void restoreApi() {
         apiProxy.restore();
         timeline.accept("API server reachable again");
+    }
+
+    /**
+     * The pods' watches on the named resources (all, if none named) stop delivering events: those events are lost
+     * until {@link #expireWatches(boolean)}. Needs {@code withApiFaults()}.
+     */
+    public void stallWatches(String... resources) {
+        List<String> suffixes = java.util.Arrays.stream(resources).map(r -> "/" + r).toList();
+        apiProxy.stallWatches(path -> suffixes.isEmpty() || suffixes.stream().anyMatch(path::endsWith));
+        timeline.accept("watches stalled" + (suffixes.isEmpty() ? "" : " on " + String.join(", ", resources))
+                + ": their events are lost");
+    }
+
+    /**
+     * The API server's history is compacted up to its current resourceVersion: every watch of the pods ends
+     * (with an ERROR 410 event if {@code announce}, else its connection dropped) and any watch resuming from an
+     * older version gets 410 Gone, so the pods must re-list. Lifts a stall. Returns how many live watches ended.
+     */
+    public int expireWatches(boolean announce) {
+        long current = Long.parseLong(client.leases().inNamespace(NAMESPACE).list().getMetadata()
+                .getResourceVersion());
+        int ended = apiProxy.expireWatches(current, announce);
+        timeline.accept("watch history compacted at resourceVersion " + current + ": " + ended + " watch(es) "
+                + (announce ? "told 410 Gone" : "dropped, their resumption gets 410 Gone"));
+        return ended;
+    }
+
+    /** How many 410 Gone answers the pods' watches got so far. */
+    public int watchGoneAnswers() {
+        return apiProxy.goneAnswers();
+    }
+
+    /** How many list requests of a resource collection (e.g. "pods") the pods sent so far. */
+    public long podLists(String resource) {
+        return apiProxy.lists(resource);
     }
 
     /** The Service address (kube-proxy stand-in): new connections go to a ready pod, round robin. */

@@ -1,7 +1,5 @@
 package dev.versionobserver.localcluster;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -11,43 +9,33 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 
 /**
- * A TCP proxy on 127.0.0.1 that sends each new connection to the host its chooser names (none: refused), and
- * can be cut (every connection closed, new ones refused) and restored. It stands in for a Service's virtual IP
- * (kube-proxy, choosing among ready endpoints) and for the network path to the API server (cut: an outage).
+ * A TCP proxy on 127.0.0.1 that sends each new connection to the host its chooser names (none: refused). It stands
+ * in for a Service's virtual IP: kube-proxy, choosing among ready endpoints. (The pods' path to the API server,
+ * which faults need to see into, is {@link ApiProxy}.)
  */
 final class TcpProxy implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
     private final NetServer server;
     private final NetClient client;
-    private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
-    private volatile boolean cut;
 
     TcpProxy(Supplier<String> chooseHost, int targetPort) throws Exception {
         client = vertx.createNetClient();
         server = vertx.createNetServer().connectHandler(inbound -> {
-            String host = cut ? null : chooseHost.get();
+            String host = chooseHost.get();
             if (host == null) {
                 inbound.close(); // no endpoint: connection refused, as with an empty Service
                 return;
             }
             inbound.pause();
             client.connect(targetPort, host).onComplete(result -> {
-                if (result.failed() || cut) {
+                if (result.failed()) {
                     inbound.close();
                     return;
                 }
                 NetSocket outbound = result.result();
-                open.add(inbound);
-                open.add(outbound);
-                inbound.closeHandler(v -> {
-                    open.remove(inbound);
-                    outbound.close();
-                });
-                outbound.closeHandler(v -> {
-                    open.remove(outbound);
-                    inbound.close();
-                });
+                inbound.closeHandler(v -> outbound.close());
+                outbound.closeHandler(v -> inbound.close());
                 inbound.pipeTo(outbound);
                 outbound.pipeTo(inbound);
                 inbound.resume();
@@ -62,16 +50,6 @@ final class TcpProxy implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + port();
-    }
-
-    /** Closes every connection and refuses new ones until {@link #restore()}. */
-    void cut() {
-        cut = true;
-        open.forEach(NetSocket::close);
-    }
-
-    void restore() {
-        cut = false;
     }
 
     @Override
