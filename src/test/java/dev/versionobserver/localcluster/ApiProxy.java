@@ -12,11 +12,13 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
@@ -39,9 +41,10 @@ import io.vertx.core.http.WebSocketConnectOptions;
  * {@link #restore()};</li>
  * <li>{@link #stallWatches(Predicate)}: watch streams stop delivering events; those events are lost;</li>
  * <li>{@link #expireWatches(long, boolean)}: the API server compacted its history up to a resourceVersion. Live
- * watches end, either with the {@code ERROR} event carrying a {@code 410 Gone} Status that kube-apiserver sends, or
- * by a dropped connection; a watch that then resumes from an older resourceVersion is answered with that same
- * event ("too old resource version"), as kube-apiserver does. Only a re-list brings a client back.</li>
+ * watches end, either with the {@code ERROR} event carrying a {@code 410 Gone} Status that kube-apiserver sends,
+ * or without an event (as at a watch timeout); a watch that then resumes from an older resourceVersion is answered
+ * with that same event ("too old resource version"), as kube-apiserver does. Only a re-list brings a client
+ * back.</li>
  * </ul>
  *
  * <p>Hand-written rather than a library proxy because the faults need to see watch requests and to drop or inject
@@ -55,6 +58,9 @@ final class ApiProxy implements AutoCloseable {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "upgrade", "host",
             "transfer-encoding", "content-length", "te", "trailer", "proxy-connection", "sec-websocket-key",
             "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol");
+
+    /** No request to the embedded API server takes this long; beyond it the pod gets a 502, never a hang. */
+    private static final long UPSTREAM_TIMEOUT_MS = 10_000;
 
     private final Vertx vertx = Vertx.vertx();
     private final String upstreamHost;
@@ -79,7 +85,8 @@ final class ApiProxy implements AutoCloseable {
         }
         this.upstreamHost = upstream.getHost();
         this.upstreamPort = upstream.getPort();
-        this.http = vertx.createHttpClient();
+        // A pool per pod would be closer to reality; a large shared one at least never queues a pod behind others.
+        this.http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(64));
         this.webSockets = vertx.createWebSocketClient();
         this.server = vertx.createHttpServer().connectionHandler(connection -> {
             if (cut) {
@@ -88,7 +95,7 @@ final class ApiProxy implements AutoCloseable {
             }
             connections.add(connection);
             connection.closeHandler(v -> connections.remove(connection));
-        }).requestHandler(this::handle);
+        }).webSocketHandler(this::handleWebSocket).requestHandler(this::handle);
         server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -113,7 +120,7 @@ final class ApiProxy implements AutoCloseable {
 
     /**
      * Compacts the history below {@code resourceVersion}: ends every live watch (with an ERROR 410 event if
-     * {@code announce}, else by dropping its connection) and lifts any stall. Returns how many watches ended.
+     * {@code announce}, else without an event, as at a watch timeout) and lifts any stall. Returns how many watches ended.
      */
     int expireWatches(long resourceVersion, boolean announce) {
         compactedBelow = resourceVersion;
@@ -139,54 +146,77 @@ final class ApiProxy implements AutoCloseable {
                 .mapToLong(e -> e.getValue().sum()).sum();
     }
 
+    /** Plain requests, and watches streamed over HTTP. */
     private void handle(HttpServerRequest request) {
         if (cut) {
             request.connection().close();
             return;
         }
-        boolean webSocket = "websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE));
         if (!"true".equals(request.getParam("watch"))) {
-            if (webSocket) {
-                // The pods use WebSockets for watches only (no exec, attach or port-forward).
-                request.response().setStatusCode(400).end("ApiProxy carries WebSockets for watches only\n");
-                return;
-            }
             if (request.method() == HttpMethod.GET) {
                 lists.computeIfAbsent(request.path(), p -> new LongAdder()).increment();
             }
             proxyHttp(request);
             return;
         }
-        if (tooOld(request.getParam("resourceVersion"))) {
-            downstream(request, webSocket).onSuccess(
-                    watcher -> watcher.end(goneEvent(request.getParam("resourceVersion"))));
+        HttpServerResponse response = request.response();
+        StreamedWatch stream = new StreamedWatch(request);
+        String from = request.getParam("resourceVersion");
+        if (tooOld(from)) {
+            response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+            stream.end(goneEvent(from));
             return;
         }
-        // Upstream, every watch is a WebSocket: the mock API server serves no other kind. Downstream it is what
-        // the pod asked for, a WebSocket (fabric8's default) or a streamed HTTP response (its fallback).
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(upstreamHost).setPort(upstreamPort)
-                .setURI(request.uri());
-        copyHeaders(request.headers(), options::addHeader);
-        request.pause();
-        webSockets.connect(options).onComplete(connected -> {
+        connectUpstream(request.uri(), request.headers()).onComplete(connected -> {
             if (connected.failed()) {
-                if (connected.cause() instanceof UpgradeRejectedException rejected) {
-                    request.response().setStatusCode(rejected.getStatus())
-                            .end(rejected.getBody() == null ? Buffer.buffer() : rejected.getBody());
-                } else {
-                    request.response().setStatusCode(502).end();
-                }
+                response.setStatusCode(upstreamStatus(connected.cause())).end();
                 return;
             }
-            WebSocket upstream = connected.result();
-            downstream(request, webSocket).onComplete(accepted -> {
-                if (accepted.failed()) {
-                    upstream.close();
-                } else {
-                    relayWatch(request.path(), request.connection(), upstream, accepted.result());
-                }
-            });
+            response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+            response.writeHead();
+            relayWatch(request.path(), connected.result(), stream);
         });
+    }
+
+    /**
+     * WebSocket upgrades: watches only (the pods use no exec, attach or port-forward). The handshake with the pod
+     * completes only once the upstream watch is open, or is rejected with the status upstream gave.
+     */
+    private void handleWebSocket(ServerWebSocket socket) {
+        Map<String, List<String>> query = new QueryStringDecoder(socket.uri()).parameters();
+        if (cut || !List.of("true").equals(query.get("watch"))) {
+            socket.reject(cut ? 503 : 400);
+            return;
+        }
+        String from = query.getOrDefault("resourceVersion", List.of()).stream().findFirst().orElse(null);
+        SocketWatch stream = new SocketWatch(socket);
+        if (tooOld(from)) {
+            socket.accept();
+            stream.end(goneEvent(from));
+            return;
+        }
+        Promise<Integer> handshake = Promise.promise();
+        socket.setHandshake(handshake.future());
+        connectUpstream(socket.uri(), socket.headers()).onComplete(connected -> {
+            if (connected.failed()) {
+                handshake.complete(upstreamStatus(connected.cause()));
+                return;
+            }
+            handshake.complete(101);
+            relayWatch(socket.path(), connected.result(), stream);
+        });
+    }
+
+    /** Upstream, every watch is a WebSocket: the mock API server serves no other kind. */
+    private Future<WebSocket> connectUpstream(String uri, MultiMap headers) {
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(upstreamHost).setPort(upstreamPort)
+                .setURI(uri).setTimeout(UPSTREAM_TIMEOUT_MS);
+        copyHeaders(headers, options::addHeader);
+        return webSockets.connect(options);
+    }
+
+    private static int upstreamStatus(Throwable failure) {
+        return failure instanceof UpgradeRejectedException rejected ? rejected.getStatus() : 502;
     }
 
     /** A resourceVersion the API server no longer has. "0" and none mean "any", and are never too old. */
@@ -218,60 +248,64 @@ final class ApiProxy implements AutoCloseable {
         });
     }
 
-    /** Opens the pod's side of a watch: the WebSocket handshake, or the head of a streamed 200 response. */
-    private static Future<WatchStream> downstream(HttpServerRequest request, boolean webSocket) {
-        if (webSocket) {
-            return request.toWebSocket().map(socket -> new WatchStream() {
-                @Override
-                public void deliver(String event) {
-                    socket.writeTextMessage(event);
-                }
+    /** A watch delivered over the pod's WebSocket. */
+    private static final class SocketWatch implements WatchStream {
+        private final ServerWebSocket socket;
 
-                @Override
-                public void end(String lastEvent) {
-                    if (lastEvent == null) {
-                        socket.close();
-                    } else {
-                        socket.writeTextMessage(lastEvent).onComplete(v -> socket.close());
-                    }
-                }
-
-                @Override
-                public void onClose(Runnable action) {
-                    socket.closeHandler(v -> action.run());
-                }
-            });
+        SocketWatch(ServerWebSocket socket) {
+            this.socket = socket;
         }
-        HttpServerResponse response = request.response().setChunked(true)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-        return response.writeHead().map(v -> new WatchStream() {
-            @Override
-            public void deliver(String event) {
-                response.write(event + "\n");
-            }
 
-            @Override
-            public void end(String lastEvent) {
-                if (!response.ended()) {
-                    response.end(lastEvent == null ? "" : lastEvent + "\n");
-                }
-            }
+        @Override
+        public void deliver(String event) {
+            socket.writeTextMessage(event);
+        }
 
-            @Override
-            public void onClose(Runnable action) {
-                response.closeHandler(x -> action.run());
+        @Override
+        public void end(String lastEvent) {
+            if (lastEvent == null) {
+                socket.close();
+            } else {
+                socket.writeTextMessage(lastEvent).onComplete(v -> socket.close());
             }
-        });
+        }
+
+        @Override
+        public void onClose(Runnable action) {
+            socket.closeHandler(v -> action.run());
+        }
+    }
+
+    /** A watch delivered as a streamed HTTP response, one JSON document per line (fabric8's fallback). */
+    private static final class StreamedWatch implements WatchStream {
+        private final HttpServerResponse response;
+
+        StreamedWatch(HttpServerRequest request) {
+            this.response = request.response();
+        }
+
+        @Override
+        public void deliver(String event) {
+            response.write(event + "\n");
+        }
+
+        @Override
+        public void end(String lastEvent) {
+            if (!response.ended()) {
+                response.end(lastEvent == null ? "" : lastEvent + "\n");
+            }
+        }
+
+        @Override
+        public void onClose(Runnable action) {
+            response.closeHandler(v -> action.run());
+        }
     }
 
     /** Relays the events of one watch, unless stalled, until either side closes or the next expiry ends it. */
-    private void relayWatch(String path, HttpConnection connection, WebSocket upstream, WatchStream watcher) {
+    private void relayWatch(String path, WebSocket upstream, WatchStream watcher) {
         LiveWatch live = announce -> {
-            if (announce) {
-                watcher.end(goneEvent(null));
-            } else {
-                connection.close();
-            }
+            watcher.end(announce ? goneEvent(null) : null);
             upstream.close();
         };
         watches.add(live);
@@ -292,7 +326,7 @@ final class ApiProxy implements AutoCloseable {
 
     private void proxyHttp(HttpServerRequest request) {
         RequestOptions options = new RequestOptions().setMethod(request.method()).setHost(upstreamHost)
-                .setPort(upstreamPort).setURI(request.uri());
+                .setPort(upstreamPort).setURI(request.uri()).setTimeout(UPSTREAM_TIMEOUT_MS);
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         copyHeaders(request.headers(), headers::add);
         options.setHeaders(headers);

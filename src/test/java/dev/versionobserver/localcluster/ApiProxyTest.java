@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -139,6 +141,26 @@ class ApiProxyTest {
             WatcherException cause = closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(cause.isHttpGone()).as("410 Gone: " + cause.getMessage()).isTrue();
             assertThat(cause.getMessage()).contains("too old resource version: " + old);
+        }
+    }
+
+    @Test
+    void manyWatchesOpeningAtOnceAllStartAndDeliver() {
+        // Pods start together: their informers open watches at the same moment, each handshake held until the
+        // upstream watch is open.
+        KubernetesClient client = clientViaProxy(false);
+        List<SharedIndexInformer<ConfigMap>> informers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                informers.add(client.configMaps().inNamespace(NS).runnableInformer(0));
+            }
+            informers.forEach(SharedIndexInformer::start);
+            await().atMost(WAIT).until(() -> informers.stream().allMatch(SharedIndexInformer::isWatching));
+            create("seen-by-all");
+            await().atMost(WAIT).until(() -> informers.stream()
+                    .allMatch(i -> i.getStore().getByKey(NS + "/seen-by-all") != null));
+        } finally {
+            informers.forEach(SharedIndexInformer::stop);
         }
     }
 

@@ -292,7 +292,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /**
      * The API server's history is compacted up to its current resourceVersion: every watch of the pods ends
-     * (with an ERROR 410 event if {@code announce}, else its connection dropped) and any watch resuming from an
+     * (with an ERROR 410 event if {@code announce}, else without an event, as at a watch timeout) and any watch resuming from an
      * older version gets 410 Gone, so the pods must re-list. Lifts a stall. Returns how many live watches ended.
      */
     public int expireWatches(boolean announce) {
@@ -300,7 +300,7 @@ public final class LocalCluster implements AutoCloseable {
                 .getResourceVersion());
         int ended = apiProxy.expireWatches(current, announce);
         timeline.accept("watch history compacted at resourceVersion " + current + ": " + ended + " watch(es) "
-                + (announce ? "told 410 Gone" : "dropped, their resumption gets 410 Gone"));
+                + (announce ? "told 410 Gone" : "ended silently, their resumption gets 410 Gone"));
         return ended;
     }
 
