@@ -143,6 +143,15 @@ public class SessionRegistry {
         }
     }
 
+    /**
+     * Closes a client that is still sending (a flood) so that it can read why: see
+     * {@link SocketChannels#closeDraining}.
+     */
+    void closeDraining(ClientSession client, CloseCodes code, String reason) {
+        sessions.remove(client.session.getId());
+        SocketChannels.closeDraining(client.session, new CloseReason(code, reason));
+    }
+
     void close(ClientSession client, CloseCodes code, String reason) {
         sessions.remove(client.session.getId());
         try {

