@@ -103,10 +103,10 @@ final class ApiProxy implements AutoCloseable {
         return "http://127.0.0.1:" + server.actualPort();
     }
 
-    /** Closes every connection and refuses new ones until {@link #restore()}. */
+    /** Closes every connection, watches included, and refuses new ones until {@link #restore()}. */
     void cut() {
         cut = true;
-        connections.forEach(HttpConnection::close);
+        connections.forEach(HttpConnection::close); // upgraded ones too: every watch ends with its connection
     }
 
     void restore() {
@@ -120,7 +120,8 @@ final class ApiProxy implements AutoCloseable {
 
     /**
      * Compacts the history below {@code resourceVersion}: ends every live watch (with an ERROR 410 event if
-     * {@code announce}, else without an event, as at a watch timeout) and lifts any stall. Returns how many watches ended.
+     * {@code announce}, else without an event, as at a watch timeout) and lifts any stall. Returns how many
+     * watches ended.
      */
     int expireWatches(long resourceVersion, boolean announce) {
         compactedBelow = resourceVersion;

@@ -165,15 +165,24 @@ class ApiProxyTest {
     }
 
     @Test
-    void aCutRefusesEveryRequestUntilRestored() {
+    void aCutRefusesEveryRequestAndSilencesWatchesUntilRestored() {
         KubernetesClient client = clientViaProxy(false);
         create("a");
-        assertThat(client.configMaps().inNamespace(NS).withName("a").get()).isNotNull();
-        proxy.cut();
-        assertThatThrownBy(() -> client.configMaps().inNamespace(NS).withName("a").get())
-                .isInstanceOf(KubernetesClientException.class);
-        proxy.restore();
-        await().atMost(WAIT).ignoreExceptions()
-                .until(() -> client.configMaps().inNamespace(NS).withName("a").get() != null);
+        SharedIndexInformer<ConfigMap> informer = client.configMaps().inNamespace(NS).inform();
+        try {
+            await().atMost(WAIT).until(() -> informer.getStore().getByKey(NS + "/a") != null);
+            proxy.cut();
+            assertThatThrownBy(() -> client.configMaps().inNamespace(NS).withName("a").get())
+                    .isInstanceOf(KubernetesClientException.class);
+            create("during-the-cut");
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .until(() -> informer.getStore().getByKey(NS + "/during-the-cut") == null);
+            proxy.restore();
+            await().atMost(WAIT).ignoreExceptions()
+                    .until(() -> client.configMaps().inNamespace(NS).withName("a").get() != null);
+            await().atMost(WAIT).until(() -> informer.getStore().getByKey(NS + "/during-the-cut") != null);
+        } finally {
+            informer.stop();
+        }
     }
 }
