@@ -94,7 +94,11 @@ public class SessionRegistry {
         }
     }
 
-    /** Queues one message; returns false (and drops the client) when it already has too much in flight. */
+    /**
+     * Queues one message; returns false (and drops the client) when it already has too much in flight. A send that
+     * fails closes the socket: a client left open but unregistered or unaware would never be told anything again
+     * (browsers cannot see that a socket went quiet), while a closed one reconnects and is greeted afresh.
+     */
     boolean send(ClientSession client, String message) {
         if (client.pending.incrementAndGet() > config.maxPendingSends()) {
             client.pending.decrementAndGet();
@@ -108,14 +112,14 @@ public class SessionRegistry {
                 client.pending.decrementAndGet();
                 if (!result.isOK()) {
                     LOG.debugf("Send to %s failed: %s", client.session.getId(), result.getException());
-                    remove(client.session.getId());
+                    close(client, CloseCodes.UNEXPECTED_CONDITION, "send failed");
                 }
             });
             return true;
         } catch (RuntimeException e) {
-            // A socket closing under us; its @OnClose removes it.
             client.pending.decrementAndGet();
             LOG.debugf("Send to %s refused: %s", client.session.getId(), e.toString());
+            close(client, CloseCodes.UNEXPECTED_CONDITION, "send failed");
             return false;
         }
     }

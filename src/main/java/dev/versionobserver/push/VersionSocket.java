@@ -131,11 +131,14 @@ public class VersionSocket {
 
     @OnError
     public void onError(Session session, Throwable error) {
-        // Abrupt disconnects and protocol violations land here; the socket is gone or going, nothing to rethrow.
+        // Abrupt disconnects and protocol violations land here. The socket must not outlive its registration: an
+        // open but unregistered socket is never pinged, swept or told anything, and its page would wait forever.
         LOG.debugf("WebSocket %s error: %s", session.getId(), error.toString());
         registry.remove(session.getId());
         if (session.isOpen()) {
             closeQuietly(session, CloseCodes.PROTOCOL_ERROR, "protocol error");
+        } else {
+            SocketChannels.of(session).ifPresent(channel -> channel.close());
         }
     }
 

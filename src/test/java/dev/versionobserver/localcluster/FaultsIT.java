@@ -67,7 +67,12 @@ class FaultsIT {
     }
 
     private void assertToldExactlyOnce(String version, int expectedPrompts) {
-        await().atMost(WAIT).until(() -> pages.stream().allMatch(p -> p.prompts() >= expectedPrompts));
+        await().atMost(WAIT).alias("every page prompted " + expectedPrompts
+                + " time(s) (each page's state is printed as [page] just before the timeout)").conditionEvaluationListener(condition -> {
+                    if (!condition.isSatisfied() && condition.getRemainingTimeInMS() < 1_000) {
+                        pages.forEach(p -> System.out.println("[page] " + p.describe()));
+                    }
+                }).until(() -> pages.stream().allMatch(p -> p.prompts() >= expectedPrompts));
         assertThat(pages).allSatisfy(p -> {
             assertThat(p.prompts()).as("prompts").isEqualTo(expectedPrompts);
             assertThat(p.newVersionMessages(version)).as("new_version messages for " + version).isLessThanOrEqualTo(1);

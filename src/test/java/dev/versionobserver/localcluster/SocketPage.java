@@ -32,6 +32,9 @@ final class SocketPage implements DemoPage {
     private volatile java.net.http.WebSocket socket;
     private volatile boolean connected;
     private volatile boolean closed;
+    /** What happened last, for a failing test to say where this page is stuck. */
+    private volatile String lastEvent = "created";
+    private final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
 
     SocketPage(String url) throws Exception {
         this.url = url;
@@ -54,6 +57,7 @@ final class SocketPage implements DemoPage {
             return;
         }
         URI ws = URI.create(url.replace("http://", "ws://") + "/version/ws?v=" + version);
+        lastEvent = "connecting (attempt " + attempts.incrementAndGet() + ") at " + java.time.Instant.now();
         http.newWebSocketBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).buildAsync(ws,
                 new java.net.http.WebSocket.Listener() {
             private final StringBuilder text = new StringBuilder();
@@ -61,6 +65,7 @@ final class SocketPage implements DemoPage {
             @Override
             public void onOpen(java.net.http.WebSocket webSocket) {
                 socket = webSocket;
+                lastEvent = "open, no hello yet, since " + java.time.Instant.now();
                 webSocket.request(1);
             }
 
@@ -77,12 +82,14 @@ final class SocketPage implements DemoPage {
 
             @Override
             public CompletionStage<?> onClose(java.net.http.WebSocket webSocket, int code, String reason) {
+                lastEvent = "closed " + code + " " + reason + " at " + java.time.Instant.now();
                 dropped();
                 return null;
             }
 
             @Override
             public void onError(java.net.http.WebSocket webSocket, Throwable error) {
+                lastEvent = "error " + error + " at " + java.time.Instant.now();
                 dropped();
             }
         }).orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).whenComplete((ok, error) -> {
@@ -107,6 +114,9 @@ final class SocketPage implements DemoPage {
             String type = message.path("type").asText();
             if ("hello".equals(type)) {
                 connected = true;
+                lastEvent = "greeted by " + message.path("pod").asText() + " (published "
+                        + message.path("published").asText() + ", stale " + message.path("stale").asText() + ") at "
+                        + java.time.Instant.now();
                 if (message.path("stale").asBoolean(false)) {
                     prompted.add(message.path("published").asText());
                 }
@@ -124,6 +134,12 @@ final class SocketPage implements DemoPage {
     /** How many new_version messages for {@code version} reached this page, over all its connections. */
     synchronized int newVersionMessages(String version) {
         return newVersionMessages.getOrDefault(version, 0);
+    }
+
+    /** Its state in one line: prompts, connection attempts and the last thing that happened. */
+    synchronized String describe() {
+        return "page " + version + ": prompted for " + prompted + ", " + attempts.get() + " connection attempt(s), last: "
+                + lastEvent;
     }
 
     @Override

@@ -30,11 +30,15 @@ class SlowClientTest {
         final List<SendHandler> inFlight = new ArrayList<>();
         final AtomicReference<CloseReason> closed = new AtomicReference<>();
         final Session session;
+        volatile boolean refuseSends;
 
         FakeSession(String id) {
             RemoteEndpoint.Async async = (RemoteEndpoint.Async) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[] { RemoteEndpoint.Async.class }, (proxy, method, args) -> {
                         if (method.getName().equals("sendText") && args.length == 2) {
+                            if (refuseSends) {
+                                throw new IllegalStateException("a write is already in progress");
+                            }
                             inFlight.add((SendHandler) args[1]);
                         }
                         return null;
@@ -51,6 +55,12 @@ class SlowClientTest {
                         case "equals" -> proxy == args[0];
                         default -> null;
                     });
+        }
+
+        void failAll() {
+            List<SendHandler> handlers = List.copyOf(inFlight);
+            inFlight.clear();
+            handlers.forEach(h -> h.onResult(new SendResult(new java.io.IOException("broken pipe"))));
         }
 
         void deliverAll() {
@@ -126,6 +136,30 @@ class SlowClientTest {
         assertThat(slow.closed.get().getReasonPhrase()).isEqualTo("too slow");
         assertThat(slow.inFlight).as("never more than the limit queued").hasSize(3);
         assertThat(fast.closed.get()).isNull();
+        assertThat(registry.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aClientWhoseSendFailsIsClosedRatherThanLeftOpenAndUntold() {
+        SessionRegistry registry = registry();
+        FakeSession failing = new FakeSession("failing");
+        FakeSession refusing = new FakeSession("refusing");
+        FakeSession healthy = new FakeSession("healthy");
+        registry.add(new ClientSession(failing.session, AppVersion.parse("1.0.0")));
+        registry.add(new ClientSession(refusing.session, AppVersion.parse("1.0.0")));
+        registry.add(new ClientSession(healthy.session, AppVersion.parse("1.0.0")));
+        refusing.refuseSends = true;
+
+        registry.onPublished(new VersionPublished(AppVersion.parse("1.0.0"), AppVersion.parse("2.0.0")));
+        failing.failAll();
+        healthy.deliverAll();
+
+        // Both are closed, so their pages reconnect and are greeted again; the healthy one is untouched.
+        assertThat(failing.closed.get()).isNotNull();
+        assertThat(failing.closed.get().getCloseCode().getCode()).isEqualTo(1011);
+        assertThat(refusing.closed.get()).isNotNull();
+        assertThat(refusing.closed.get().getCloseCode().getCode()).isEqualTo(1011);
+        assertThat(healthy.closed.get()).isNull();
         assertThat(registry.size()).isEqualTo(1);
     }
 }
