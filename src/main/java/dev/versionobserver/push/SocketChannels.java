@@ -17,8 +17,8 @@ import io.undertow.websockets.UndertowSession;
 
 /**
  * The TCP channel under a WebSocket session. The Jakarta API exposes neither the peer address, nor the end of the
- * connection, nor a half-close; admission (counting sockets per address until they close) and {@link #close}
- * need them, and Undertow's session is the one place that has the channel.
+ * connection, nor a half-close; admission (counting sockets per address until they close), the silent-socket
+ * sweep and {@link #closeDraining} need them, and Undertow's session is the one place that has the channel.
  */
 final class SocketChannels {
 
@@ -43,7 +43,8 @@ final class SocketChannels {
      * the client's frames still unread the kernel answers with a reset, so a client that was still sending (a
      * flooder) may never read the close frame and its code; measured, 95 of 100 flooders saw a reset instead of
      * 1008. Without a channel (another container) it falls back to {@code Session.close}. Used for floods only:
-     * other closes happen when the client has nothing in flight, and {@code Session.close} serves them.
+     * other closes happen when the client has nothing in flight, and {@code Session.close} serves them (draining
+     * every close was tried and lost a hello now and then; see BENCHMARKS.md section 7).
      */
     static void closeDraining(Session session, CloseReason reason) {
         Channel channel = of(session).orElse(null);
