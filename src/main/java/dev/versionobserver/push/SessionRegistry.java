@@ -158,11 +158,7 @@ public class SessionRegistry {
 
     void close(ClientSession client, CloseCodes code, String reason) {
         sessions.remove(client.session.getId());
-        try {
-            client.session.close(new CloseReason(code, reason));
-        } catch (IOException | RuntimeException e) {
-            LOG.debugf("Close of %s failed: %s", client.session.getId(), e.toString());
-        }
+        SocketChannels.close(client.session, new CloseReason(code, reason));
     }
 
     void startKeepAlive(@Observes StartupEvent event, Vertx vertx) {

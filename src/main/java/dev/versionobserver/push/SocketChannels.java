@@ -18,7 +18,8 @@ import io.undertow.websockets.UndertowSession;
 /**
  * The TCP channel under a WebSocket session. The Jakarta API exposes neither the peer address, nor the end of the
  * connection, nor a half-close; admission (counting sockets per address until they close), the silent-socket
- * sweep and {@link #closeDraining} need them, and Undertow's session is the one place that has the channel.
+ * sweep and {@link #closeDraining} need them, and Undertow's session is the one place that has the channel. Every
+ * close of a socket goes through here, drained or plain ({@link #close}).
  */
 final class SocketChannels {
 
@@ -32,6 +33,15 @@ final class SocketChannels {
 
     static Optional<Channel> of(Session session) {
         return session instanceof UndertowSession undertow ? Optional.of(undertow.getChannel()) : Optional.empty();
+    }
+
+    /** Closes a socket the container's way; a socket already closing or gone is not an error. */
+    static void close(Session session, CloseReason reason) {
+        try {
+            session.close(reason);
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf("Close of %s failed: %s", session.getId(), e.toString());
+        }
     }
 
     /**
@@ -49,11 +59,7 @@ final class SocketChannels {
     static void closeDraining(Session session, CloseReason reason) {
         Channel channel = of(session).orElse(null);
         if (channel == null) {
-            try {
-                session.close(reason);
-            } catch (IOException | RuntimeException e) {
-                LOG.debugf("Close of %s failed: %s", session.getId(), e.toString());
-            }
+            close(session, reason);
             return;
         }
         if (!channel.isActive()) {

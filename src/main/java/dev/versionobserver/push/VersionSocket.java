@@ -162,10 +162,6 @@ public class VersionSocket {
     }
 
     private static void closeQuietly(Session session, CloseCodes code, String reason) {
-        try {
-            session.close(new CloseReason(code, reason));
-        } catch (Exception e) {
-            LOG.debugf("Close of %s failed: %s", session.getId(), e.toString());
-        }
+        SocketChannels.close(session, new CloseReason(code, reason));
     }
 }
