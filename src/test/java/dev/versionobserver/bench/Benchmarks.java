@@ -16,14 +16,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.DoubleAccumulator;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 import dev.versionobserver.localcluster.EmbeddedApiServer;
-import dev.versionobserver.localcluster.LocalCluster;
 import dev.versionobserver.localcluster.LocalCluster.PodInfo;
+import dev.versionobserver.localcluster.LocalCluster;
 import dev.versionobserver.publication.LeasePublicationStore;
 import dev.versionobserver.support.FakeCluster;
 import dev.versionobserver.support.ServiceProcess;
@@ -31,8 +41,12 @@ import dev.versionobserver.support.StandInPeer;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 
 /**
  * {@code ./mvnw -B -Pbench -DskipTests package} (add {@code -Dbench.args=--quick} for a subset): measures what
@@ -274,8 +288,8 @@ public final class Benchmarks {
      * Opens {@code count} sockets to {@code host(i)}:{@code port} as pages of 1.0.0, at most 200 handshakes in
      * flight, for at most 3 minutes; counts hellos and refusals.
      */
-    private SocketLoad openSockets(int count, java.util.function.IntFunction<String> host, int port,
-            java.util.function.Consumer<String> onOtherText) throws InterruptedException {
+    private SocketLoad openSockets(int count, IntFunction<String> host, int port,
+            Consumer<String> onOtherText) throws InterruptedException {
         io.vertx.core.http.HttpClient ws = vertx.createHttpClient(new HttpClientOptions()
                 .setMaxWebSockets(count + 10).setConnectTimeout(10_000));
         SocketLoad load = new SocketLoad(ws, Collections.synchronizedList(new ArrayList<>()), new AtomicInteger(),
@@ -421,8 +435,8 @@ public final class Benchmarks {
         int port = ServiceProcess.freePort();
         try (ServiceProcess p = ServiceProcess.start("127.0.0.1", port, Map.of()).awaitReady(WAIT)) {
             // Handlers set before the handshake completes (ClientWebSocket), so no first frame can slip past them.
-            io.vertx.core.http.WebSocketClient abusers = vertx.createWebSocketClient(
-                    new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(4 * perKind + 400)
+            WebSocketClient abusers = vertx.createWebSocketClient(
+                    new WebSocketClientOptions().setMaxConnections(4 * perKind + 400)
                             .setConnectTimeout(10_000));
             io.vertx.core.http.HttpClient polite = vertx.createHttpClient(new HttpClientOptions()
                     .setLocalAddress("127.0.0.9"));
@@ -440,10 +454,10 @@ public final class Benchmarks {
             long rssStart = rssKb(p.pid());
             List<Double> afterGc = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
-                Map<String, Map<String, AtomicInteger>> codes = new java.util.concurrent.ConcurrentHashMap<>();
-                java.util.concurrent.atomic.DoubleAccumulator peak = new java.util.concurrent.atomic.DoubleAccumulator(
+                Map<String, Map<String, AtomicInteger>> codes = new ConcurrentHashMap<>();
+                DoubleAccumulator peak = new DoubleAccumulator(
                         Math::max, 0);
-                java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors
+                ScheduledExecutorService sampler = Executors
                         .newSingleThreadScheduledExecutor();
                 sampler.scheduleAtFixedRate(() -> {
                     try {
@@ -464,7 +478,7 @@ public final class Benchmarks {
                 abuse(abusers, port, uri, "32 KiB text frame", perKind,
                         ws -> ws.writeFinalTextFrame("x".repeat(32 * 1024)), codes, false);
                 abuse(abusers, port, uri, "binary frame", perKind,
-                        ws -> ws.writeFinalBinaryFrame(io.vertx.core.buffer.Buffer.buffer(new byte[16])), codes, false);
+                        ws -> ws.writeFinalBinaryFrame(Buffer.buffer(new byte[16])), codes, false);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 sampler.shutdownNow();
                 int pongsBefore = pongs.get();
@@ -495,11 +509,11 @@ public final class Benchmarks {
      * the admitted ones itself. Tallies under {@code kind} the close codes the server chose, "admitted" for
      * sockets closed by this side, "refused" for failed handshakes.
      */
-    private void abuse(io.vertx.core.http.WebSocketClient client, int port, String uri, String kind, int count,
-            java.util.function.Consumer<WebSocket> misbehave, Map<String, Map<String, AtomicInteger>> codes,
+    private void abuse(WebSocketClient client, int port, String uri, String kind, int count,
+            Consumer<WebSocket> misbehave, Map<String, Map<String, AtomicInteger>> codes,
             boolean closeAdmitted) throws InterruptedException {
-        Map<String, AtomicInteger> tally = codes.computeIfAbsent(kind, k -> new java.util.TreeMap<>());
-        java.util.function.Consumer<String> count1 = code -> {
+        Map<String, AtomicInteger> tally = codes.computeIfAbsent(kind, k -> new TreeMap<>());
+        Consumer<String> count1 = code -> {
             synchronized (tally) {
                 tally.computeIfAbsent(code, c -> new AtomicInteger()).incrementAndGet();
             }
@@ -508,14 +522,14 @@ public final class Benchmarks {
         AtomicInteger settled = new AtomicInteger();
         AtomicInteger greeted = new AtomicInteger();
         List<WebSocket> opened = Collections.synchronizedList(new ArrayList<>());
-        Set<WebSocket> greetedSockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        Set<WebSocket> pongedSockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<WebSocket> greetedSockets = ConcurrentHashMap.newKeySet();
+        Set<WebSocket> pongedSockets = ConcurrentHashMap.newKeySet();
         List<WebSocket> admitted = Collections.synchronizedList(new ArrayList<>());
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
             inFlight.acquire();
-            io.vertx.core.http.ClientWebSocket ws = client.webSocket();
-            java.util.concurrent.atomic.AtomicReference<String> error = new java.util.concurrent.atomic.AtomicReference<>();
+            ClientWebSocket ws = client.webSocket();
+            AtomicReference<String> error = new AtomicReference<>();
             ws.exceptionHandler(t -> error.compareAndSet(null, t.getClass().getSimpleName() + ": " + t.getMessage()));
             ws.closeHandler(v -> {
                 if (!admitted.contains(ws)) {
@@ -556,7 +570,7 @@ public final class Benchmarks {
         }
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> settled.get() >= count);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             // Tell apart a handshake that never completed, a hello lost on the way, and a socket that is dead.
             List<WebSocket> silent = opened.stream().filter(ws -> !ws.isClosed() && !greetedSockets.contains(ws))
                     .toList();
