@@ -9,7 +9,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 import dev.versionobserver.push.SessionRegistry;
 import dev.versionobserver.version.OwnVersion;
-import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 
 /**
  * UP while this pod serves pages, {@code /version} and sockets; DOWN from the start of shutdown so it leaves the
@@ -28,7 +28,8 @@ public class ServingReadiness implements HealthCheck {
         this.sessions = sessions;
     }
 
-    void onShutdown(@Observes ShutdownEvent event) {
+    /** The pre-shutdown phase: before the HTTP server stops (see SessionRegistry#onShutdown). */
+    void onShutdown(@Observes ShutdownDelayInitiatedEvent event) {
         shuttingDown = true;
     }
 

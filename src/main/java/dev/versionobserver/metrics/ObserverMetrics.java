@@ -43,6 +43,7 @@ public class ObserverMetrics {
     private final Counter notifications;
     private final Counter leaderTransitions;
     private final Counter tooSlow;
+    private final Counter orphaned;
     private final Timer convergenceToPublication;
     private final Map<PollOutcome, Counter> polls = new EnumMap<>(PollOutcome.class);
     private final Timer pollDuration;
@@ -58,6 +59,9 @@ public class ObserverMetrics {
                 .description("times this pod started or stopped leading").register(registry));
         tooSlow = track(Counter.builder("version_observer_websocket_dropped_slow")
                 .description("sockets closed because the client did not keep up").register(registry));
+        orphaned = track(Counter.builder("version_observer_websocket_orphaned")
+                .description("open sockets found unregistered by the keep-alive sweep and closed (a defect if > 0)")
+                .register(registry));
         convergenceToPublication = track(Timer.builder("version_observer_convergence_to_publication")
                 .description("from the cluster converging on a version to its publication in the Lease")
                 .publishPercentileHistogram().register(registry));
@@ -96,6 +100,10 @@ public class ObserverMetrics {
 
     public void droppedSlowClient() {
         tooSlow.increment();
+    }
+
+    public void orphanedSocket() {
+        orphaned.increment();
     }
 
     public void published(String version, Duration sinceConvergence) {

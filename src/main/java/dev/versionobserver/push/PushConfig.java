@@ -26,18 +26,19 @@ public interface PushConfig {
      */
     Optional<List<String>> allowedOrigins();
 
-    /** Open sockets on this pod at most; further handshakes get 503. */
+    /** Open sockets on this pod at most; further sockets are closed with 1013 (try again later) once open. */
     @WithDefault("20000")
     int maxConnections();
 
     /**
-     * Open sockets per client address at most; further handshakes get 429. Behind an Ingress the address is the
-     * Ingress pod's unless quarkus.http.proxy.proxy-address-forwarding is enabled for trusted proxies.
+     * Open sockets per client address at most; further sockets are closed with 1013 once open. Behind an Ingress
+     * the address is the Ingress pod's unless quarkus.http.proxy.proxy-address-forwarding is enabled for trusted
+     * proxies.
      */
     @WithDefault("256")
     int maxConnectionsPerAddress();
 
-    /** Messages a client may send per minute (it needs about one ping); beyond, the socket closes with 1008. */
+    /** Messages a client may send per minute (client.js sends a heartbeat ping every 30 s); beyond, 1008. */
     @WithDefault("60")
     int maxClientMessagesPerMinute();
 

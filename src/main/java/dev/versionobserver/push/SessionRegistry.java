@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -12,6 +13,7 @@ import jakarta.inject.Singleton;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
 
 import org.jboss.logging.Logger;
 
@@ -21,8 +23,9 @@ import dev.versionobserver.metrics.ObserverMetrics;
 import dev.versionobserver.publication.VersionPublished;
 import dev.versionobserver.version.CompatibilityPolicy;
 import dev.versionobserver.version.VersionConfig;
-import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.netty.channel.Channel;
 import io.vertx.core.Vertx;
 
 /**
@@ -40,14 +43,16 @@ public class SessionRegistry {
     private final CompatibilityPolicy policy;
     private final PushConfig config;
     private final ObserverMetrics metrics;
+    private final SocketAdmission admission;
     private volatile boolean shuttingDown;
 
     public SessionRegistry(ObjectMapper mapper, VersionConfig versionConfig, PushConfig config,
-            ObserverMetrics metrics) {
+            ObserverMetrics metrics, SocketAdmission admission) {
         this.mapper = mapper;
         this.policy = versionConfig.compatibility();
         this.config = config;
         this.metrics = metrics;
+        this.admission = admission;
         metrics.sessions(sessions::size);
     }
 
@@ -69,6 +74,11 @@ public class SessionRegistry {
 
     public int size() {
         return sessions.size();
+    }
+
+    /** Ids of the registered sockets. */
+    Set<String> ids() {
+        return Set.copyOf(sessions.keySet());
     }
 
     void onPublished(@Observes VersionPublished event) {
@@ -127,16 +137,16 @@ public class SessionRegistry {
     /**
      * Pings every socket (idle proxies keep it open; browsers answer with a pong by themselves) and closes the
      * ones that have not been heard from for three intervals: half-open (the peer vanished without a FIN) or
-     * unresponsive. Their TCP channel is closed shortly after the close frame, which a vanished peer never acks.
+     * unresponsive. Then cuts the connections that are open but no longer registered (see below).
      */
-    void pingAll() {
-        long silentSince = System.currentTimeMillis() - 3 * config.pingInterval().toMillis();
+    void pingAll(long nowMillis) {
+        long interval = config.pingInterval().toMillis();
+        long silentSince = nowMillis - 3 * interval;
         for (ClientSession client : sessions.values()) {
             if (client.lastHeardMillis < silentSince) {
                 LOG.debugf("Closing silent WebSocket %s", client.session.getId());
-                close(client, CloseCodes.GOING_AWAY, "no pong");
-                SocketChannels.of(client.session).ifPresent(channel ->
-                        channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS));
+                sessions.remove(client.session.getId());
+                closeThenCut(client.session, new CloseReason(CloseCodes.GOING_AWAY, "no pong"));
                 continue;
             }
             try {
@@ -145,6 +155,33 @@ public class SessionRegistry {
                 LOG.debugf("Ping to %s failed: %s", client.session.getId(), e.toString());
             }
         }
+        // Every socket whose connection is open must be registered, or no publication ever reaches it and its page
+        // waits for ever: a browser cannot tell a quiet socket from a dead one. A socket is registered in onOpen
+        // right after its admission and unregistered when it closes, so one admitted a whole interval ago that is
+        // open and unregistered is either a close that never finished (its close frame stuck behind a peer that
+        // stopped reading: Undertow cuts the connection only once the frame is written) or a defect. Either way
+        // the connection is cut; the page reconnects and is greeted afresh.
+        for (Session orphan : admission.admittedBefore(nowMillis - interval)) {
+            if (sessions.containsKey(orphan.getId())) {
+                continue;
+            }
+            if (orphan.isOpen()) {
+                LOG.warnf("WebSocket %s is open but not registered; closing it so that its page reconnects",
+                        orphan.getId());
+                metrics.orphanedSocket();
+                closeThenCut(orphan, new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "not registered"));
+            } else {
+                LOG.debugf("WebSocket %s was closed but its connection is still open; cutting it", orphan.getId());
+                SocketChannels.of(orphan).ifPresent(Channel::close);
+            }
+        }
+    }
+
+    /** A close frame, then the connection cut a second later whether or not the peer answered. */
+    private static void closeThenCut(Session session, CloseReason reason) {
+        SocketChannels.close(session, reason);
+        SocketChannels.of(session).ifPresent(channel ->
+                channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS));
     }
 
     /**
@@ -163,11 +200,16 @@ public class SessionRegistry {
 
     void startKeepAlive(@Observes StartupEvent event, Vertx vertx) {
         // pingAll only queues frames, so the timer may run on the event loop.
-        vertx.setPeriodic(config.pingInterval().toMillis(), id -> pingAll());
+        vertx.setPeriodic(config.pingInterval().toMillis(), id -> pingAll(System.currentTimeMillis()));
     }
 
-    /** Every socket is closed with 1001 so browsers reconnect to another pod at once. */
-    void onShutdown(@Observes ShutdownEvent event) {
+    /**
+     * Every socket is closed with 1001 so browsers reconnect to another pod at once. This must happen in the
+     * pre-shutdown phase: by the time {@code ShutdownEvent} is fired the HTTP server has already cut every
+     * connection without a close frame (its stop is a shutdown task that runs first), which browsers see as 1006
+     * and some clients miss altogether. Needs {@code quarkus.shutdown.delay-enabled=true} (application.properties).
+     */
+    void onShutdown(@Observes ShutdownDelayInitiatedEvent event) {
         shuttingDown = true;
         int count = sessions.size();
         sessions.values().forEach(client -> close(client, CloseCodes.GOING_AWAY, "server shutting down"));

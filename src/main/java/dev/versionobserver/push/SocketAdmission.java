@@ -35,6 +35,8 @@ public class SocketAdmission {
     private final List<String> allowedOrigins;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    /** Admitted sockets whose connection is still open, with the time they were admitted (epoch ms). */
+    private final Map<Session, Long> admitted = new ConcurrentHashMap<>();
 
     public SocketAdmission(PushConfig config) {
         this.config = config;
@@ -83,7 +85,11 @@ public class SocketAdmission {
             return "too many connections from this address";
         }
         if (channel != null) {
-            channel.closeFuture().addListener(f -> release(address));
+            admitted.put(session, System.currentTimeMillis());
+            channel.closeFuture().addListener(f -> {
+                admitted.remove(session);
+                release(address);
+            });
         } else {
             LOG.debug("WebSocket session without a Netty channel; it is not counted against the caps");
             release(address);
@@ -109,6 +115,11 @@ public class SocketAdmission {
         } catch (IllegalArgumentException e) {
             return false; // "null" origins (sandboxed frames, files) and garbage
         }
+    }
+
+    /** Admitted sockets whose connection is still open and that were admitted before {@code cutoffMillis}. */
+    List<Session> admittedBefore(long cutoffMillis) {
+        return admitted.entrySet().stream().filter(e -> e.getValue() < cutoffMillis).map(Map.Entry::getKey).toList();
     }
 
     /** Sockets admitted and not yet closed. */

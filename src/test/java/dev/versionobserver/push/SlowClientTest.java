@@ -114,7 +114,8 @@ class SlowClientTest {
             }
         };
         return new SessionRegistry(new ObjectMapper(), versions, push,
-                new dev.versionobserver.metrics.ObserverMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+                new dev.versionobserver.metrics.ObserverMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                new SocketAdmission(push));
     }
 
     @Test

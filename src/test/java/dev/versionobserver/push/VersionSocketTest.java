@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.versionobserver.publication.PublishedVersion;
 import dev.versionobserver.support.WsClient;
 import dev.versionobserver.version.AppVersion;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -34,6 +35,9 @@ class VersionSocketTest {
 
     @Inject
     SessionRegistry registry;
+
+    @Inject
+    MeterRegistry meters;
 
     @AfterEach
     void restoreOwnVersion() {
@@ -82,6 +86,45 @@ class VersionSocketTest {
             // A ping round-trip orders the socket: had a duplicate been sent, it would arrive before the pong.
             v1.sendText("{\"type\":\"ping\"}");
             assertThat(v1.next(WAIT).path("type").asText()).isEqualTo("pong");
+        }
+    }
+
+    @Test
+    void anOpenSocketThatLostItsRegistrationIsClosedByTheSweepSoThatItsPageReconnects() throws Exception {
+        double orphansBefore = meters.counter("version_observer_websocket_orphaned").count();
+        try (WsClient orphan = WsClient.connect(withVersion("1.0.0"))) {
+            orphan.next(WAIT);
+            await().atMost(WAIT).until(() -> registry.size() == 1);
+            // The defect the sweep guards against: the socket is open, but pushes no longer reach it.
+            registry.remove(registry.ids().iterator().next());
+            try (WsClient registered = WsClient.connect(withVersion("1.0.0"))) {
+                registered.next(WAIT);
+
+                // The sweep of one interval later: the orphan is older than an interval, the other one is not.
+                registry.pingAll(System.currentTimeMillis() + Duration.ofSeconds(25).toMillis() + 1_000);
+
+                CloseReason reason = orphan.awaitClose(WAIT);
+                assertThat(reason.getCloseCode().getCode()).isEqualTo(CloseCodes.UNEXPECTED_CONDITION.getCode());
+                assertThat(reason.getReasonPhrase()).isEqualTo("not registered");
+                assertThat(meters.counter("version_observer_websocket_orphaned").count()).isEqualTo(orphansBefore + 1);
+                registered.sendText("{\"type\":\"ping\"}");
+                assertThat(registered.next(WAIT).path("type").asText()).isEqualTo("pong");
+                assertThat(registered.isClosed()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aRegisteredSocketIsNeverTakenForAnOrphan() throws Exception {
+        try (WsClient client = WsClient.connect(withVersion("1.0.0"))) {
+            client.next(WAIT);
+            await().atMost(WAIT).until(() -> registry.size() == 1);
+
+            registry.pingAll(System.currentTimeMillis() + Duration.ofSeconds(25).toMillis() + 1_000);
+
+            client.sendText("{\"type\":\"ping\"}");
+            assertThat(client.next(WAIT).path("type").asText()).isEqualTo("pong");
+            assertThat(client.isClosed()).isFalse();
         }
     }
 
