@@ -1,7 +1,7 @@
 // Version Observer browser client: a plain ES module, no build step.
 //
-// It keeps one WebSocket to /version/ws open (reconnecting with capped exponential backoff and full jitter) and,
-// when the server says the version this page runs is stale, does two things, once per new version across
+// It keeps one WebSocket to /version/ws open (reconnecting with capped exponential backoff and full jitter; a
+// socket that stays silent is given up and replaced, see `watchdog`) and, when the server says the version this page runs is stale, does two things, once per new version across
 // reconnects and across the tabs of this origin:
 //   1. dispatches a cancelable `version-observer:new-version` event on window (an SPA may preventDefault() and
 //      handle it itself), then
@@ -18,6 +18,9 @@ const DEFAULTS = {
   socketPath: '/version/ws',
   backoffBaseMs: 500,
   backoffCapMs: 30000,
+  helloTimeoutMs: 10000,
+  heartbeatIntervalMs: 30000,
+  heartbeatTimeoutMs: 10000,
   autoReload: false,
   banner: true,
 };
@@ -67,12 +70,20 @@ export function connect(userOptions = {}) {
     prompted: new Set(),
     promptCount: 0,
     connects: 0,
+    abandoned: 0,
     lastMessage: null,
   };
   let socket = null;
   let attempt = 0;
   let timer = null;
   let stopped = false;
+  // A page cannot see the server's WebSocket pings, so it cannot tell a quiet socket from a dead one (a NAT or
+  // proxy that dropped the flow silently, a server that lost track of it): without a check of its own it would
+  // wait for ever and never be told. The watchdog gives up on a socket that has not greeted within
+  // helloTimeoutMs of its creation, or has not answered a heartbeat ping within heartbeatTimeoutMs.
+  let watchdog = null;
+  let heartbeat = null;
+  let greeted = false;
 
   function setStatus(status) {
     state.status = status;
@@ -137,7 +148,52 @@ export function connect(userOptions = {}) {
     }
   }
 
-  function onMessage(raw) {
+  function clearTimers() {
+    clearTimeout(watchdog);
+    clearInterval(heartbeat);
+    watchdog = null;
+    heartbeat = null;
+  }
+
+  /** Drops a silent socket without waiting for a closing handshake that may never come, and reconnects. */
+  function abandon(dead, why) {
+    if (dead !== socket) {
+      return;
+    }
+    clearTimers();
+    socket = null;
+    state.abandoned++;
+    dead.onmessage = null;
+    dead.onclose = null;
+    try {
+      dead.close(4000, why);
+    } catch (e) {
+      // already closing: nothing more to do for it
+    }
+    scheduleReconnect();
+  }
+
+  function startHeartbeat(live) {
+    clearTimers();
+    heartbeat = setInterval(() => {
+      if (watchdog !== null) {
+        return; // the previous ping is still unanswered: its deadline stands
+      }
+      try {
+        live.send('{"type":"ping"}');
+      } catch (e) {
+        abandon(live, 'ping failed');
+        return;
+      }
+      watchdog = setTimeout(() => abandon(live, 'no answer to ping'), options.heartbeatTimeoutMs);
+    }, options.heartbeatIntervalMs);
+  }
+
+  function onMessage(raw, from) {
+    if (greeted) {
+      clearTimeout(watchdog); // anything the server says proves the socket alive
+      watchdog = null;
+    }
     let message;
     try {
       message = JSON.parse(raw);
@@ -147,6 +203,10 @@ export function connect(userOptions = {}) {
     state.lastMessage = message;
     if (message.type === 'hello') {
       attempt = 0;
+      if (!greeted) {
+        greeted = true;
+        startHeartbeat(from);
+      }
       state.published = message.published;
       setStatus('connected');
       if (message.stale === true && message.published) {
@@ -166,14 +226,20 @@ export function connect(userOptions = {}) {
     }
     setStatus(state.connects === 0 ? 'connecting' : 'reconnecting');
     state.connects++;
+    let created;
     try {
-      socket = new WebSocket(socketUrl(window.location, options.socketPath, appVersion));
+      created = new WebSocket(socketUrl(window.location, options.socketPath, appVersion));
     } catch (e) {
       scheduleReconnect();
       return;
     }
-    socket.onmessage = (event) => onMessage(event.data);
-    socket.onclose = (event) => {
+    socket = created;
+    greeted = false;
+    clearTimers();
+    watchdog = setTimeout(() => abandon(created, 'no hello'), options.helloTimeoutMs);
+    created.onmessage = (event) => onMessage(event.data, created);
+    created.onclose = (event) => {
+      clearTimers();
       socket = null;
       if (event.code === 1008 && event.reason === 'bad v parameter') {
         setStatus('rejected'); // this page's own version is malformed: retrying cannot help
@@ -199,6 +265,7 @@ export function connect(userOptions = {}) {
     stop() {
       stopped = true;
       clearTimeout(timer);
+      clearTimers();
       if (socket) {
         socket.close(1000, 'client stopped');
       }
