@@ -60,6 +60,10 @@ class FaultsIT {
         }
     }
 
+    private int abandoned() {
+        return pages.stream().mapToInt(SocketPage::abandoned).sum();
+    }
+
     private int publicationsOf(String version) {
         return (int) Pattern.compile(Pattern.quote("Published version " + version + " (was"))
                 .matcher(cluster.allLogs()).results().count();
@@ -74,7 +78,11 @@ class FaultsIT {
                 }).until(() -> pages.stream().allMatch(p -> p.prompts() >= expectedPrompts));
         assertThat(pages).allSatisfy(p -> {
             assertThat(p.prompts()).as("prompts").isEqualTo(expectedPrompts);
-            assertThat(p.newVersionMessages(version)).as("new_version messages for " + version).isLessThanOrEqualTo(1);
+            // Once per socket: a page that moved may hear it again from a pod that learned the publication later
+            // than the one it left (seen 0.9 s apart on a loaded machine); the prompt count above shows it acts
+            // once, as client.js does.
+            assertThat(p.newVersionMessagesOnOneSocket(version)).as("new_version messages for " + version
+                    + " on one socket").isLessThanOrEqualTo(1);
         });
         assertThat(publicationsOf(version)).as("writes publishing " + version).isEqualTo(1);
     }
@@ -142,8 +150,9 @@ class FaultsIT {
         }
         List<Long> sorted = takeovers.stream().sorted().toList();
         lines.add(String.format("%s: %d runs, seed %d, every page told exactly once per run; takeover min %d ms, "
-                + "median %d ms, max %d ms (lease 5 s, renew 3 s, retry 1 s)", crash ? "SIGKILL" : "graceful stop",
-                runs, seed, sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1)));
+                + "median %d ms, max %d ms (lease 5 s, renew 3 s, retry 1 s); sockets the pages gave up on as "
+                + "silent: %d", crash ? "SIGKILL" : "graceful stop", runs, seed, sorted.get(0),
+                sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), abandoned()));
         Files.write(Path.of("target", report), lines);
         lines.forEach(System.out::println);
     }
@@ -207,7 +216,8 @@ class FaultsIT {
                     announce ? "with ERROR 410 events" : "without an event, resumptions answered 410", ended));
         }
         lines.add(String.format("watch expiry: %d runs, seed %d, every page told exactly once per run; %d 410 Gone "
-                + "answers in all", runs, seed, cluster.watchGoneAnswers()));
+                + "answers in all; sockets the pages gave up on as silent: %d", runs, seed, cluster.watchGoneAnswers(),
+                abandoned()));
         Files.write(Path.of("target", "reliability-watch-expiry.txt"), lines);
         lines.forEach(System.out::println);
     }
