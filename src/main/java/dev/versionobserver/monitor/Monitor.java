@@ -6,11 +6,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -45,6 +48,8 @@ import io.smallrye.mutiny.subscription.Cancellable;
 public class Monitor implements LeaderTask {
 
     private static final Logger LOG = Logger.getLogger(Monitor.class);
+    /** How long a stopping term waits for the outcome of a publication in flight. */
+    private static final Duration PUBLICATION_SETTLE = Duration.ofSeconds(3);
     private static final ClusterState NOT_LEADING = new ClusterState(ClusterState.Kind.UNKNOWN, null, Map.of(),
             List.of(), "this pod is not the leader");
 
@@ -135,6 +140,8 @@ public class Monitor implements LeaderTask {
         private AutoCloseable subscription;
         private ScheduledFuture<?> scheduled;
         private boolean publishing;
+        /** Completes once the publication in flight (if any) has its outcome; see {@link #stop}. */
+        private volatile CompletableFuture<Void> publication = CompletableFuture.completedFuture(null);
         private AppVersion publishedThisTerm;
         private ClusterState last;
         private long convergedAtNanos;
@@ -149,6 +156,18 @@ public class Monitor implements LeaderTask {
                 subscription.close();
             } catch (Exception e) {
                 LOG.debugf("Unsubscribe failed: %s", e.toString());
+            }
+            // A write in flight lands whatever we do (it is fenced by the Lease's resourceVersion, so it is safe
+            // either way); waiting for its outcome keeps it from going unrecorded when the process exits right
+            // after, as it did once at shutdown: the Lease changed and no pod logged the publication.
+            try {
+                publication.get(PUBLICATION_SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.warnf("Stopping with a publication still in flight after %d ms", PUBLICATION_SETTLE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // cannot happen: completed with null only
             }
             thread.execute(() -> {
                 inFlight.values().forEach(Cancellable::cancel);
@@ -284,14 +303,22 @@ public class Monitor implements LeaderTask {
                 return;
             }
             publishing = true;
+            CompletableFuture<Void> settled = new CompletableFuture<>();
+            publication = settled;
             Uni.createFrom().item(() -> store.publish(version))
                     .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                     .onFailure().invoke(() -> metrics.apiError(ObserverMetrics.ApiOperation.PUBLISH))
                     .onFailure(KubernetesClientException.class).retry()
                     .withBackOff(config.retryInitial(), config.retryMax()).withJitter(0.5).atMost(5)
                     .subscribe().with(
-                            outcome -> onThread(() -> published(version, outcome)),
-                            failure -> onThread(() -> publishFailed(version, failure)));
+                            outcome -> {
+                                onThread(() -> published(version, outcome));
+                                settled.complete(null);
+                            },
+                            failure -> {
+                                onThread(() -> publishFailed(version, failure));
+                                settled.complete(null);
+                            });
         }
 
         private void published(AppVersion version, PublishOutcome outcome) {
