@@ -1,8 +1,8 @@
 // Version Observer browser client: a plain ES module, no build step.
 //
 // It keeps one WebSocket to /version/ws open (reconnecting with capped exponential backoff and full jitter; a
-// socket that stays silent is given up and replaced, see `watchdog`) and, when the server says the version this page runs is stale, does two things, once per new version across
-// reconnects and across the tabs of this origin:
+// socket that stays silent is given up and replaced, see `watchdog`) and, when the server says the version this
+// page runs is stale, does two things, once per new version across reconnects and across the tabs of this origin:
 //   1. dispatches a cancelable `version-observer:new-version` event on window (an SPA may preventDefault() and
 //      handle it itself), then
 //   2. unless cancelled, shows an accessible, dismissable "A new version is available — Reload" banner.
