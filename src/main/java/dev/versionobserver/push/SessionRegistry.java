@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -146,7 +145,7 @@ public class SessionRegistry {
             if (client.lastHeardMillis < silentSince) {
                 LOG.debugf("Closing silent WebSocket %s", client.session.getId());
                 sessions.remove(client.session.getId());
-                closeThenCut(client.session, new CloseReason(CloseCodes.GOING_AWAY, "no pong"));
+                SocketChannels.closeThenCut(client.session, new CloseReason(CloseCodes.GOING_AWAY, "no pong"));
                 continue;
             }
             try {
@@ -169,19 +168,13 @@ public class SessionRegistry {
                 LOG.warnf("WebSocket %s is open but not registered; closing it so that its page reconnects",
                         orphan.getId());
                 metrics.orphanedSocket();
-                closeThenCut(orphan, new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "not registered"));
+                SocketChannels.closeThenCut(orphan,
+                        new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "not registered"));
             } else {
                 LOG.debugf("WebSocket %s was closed but its connection is still open; cutting it", orphan.getId());
                 SocketChannels.of(orphan).ifPresent(Channel::close);
             }
         }
-    }
-
-    /** A close frame, then the connection cut a second later whether or not the peer answered. */
-    private static void closeThenCut(Session session, CloseReason reason) {
-        SocketChannels.close(session, reason);
-        SocketChannels.of(session).ifPresent(channel ->
-                channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS));
     }
 
     /**

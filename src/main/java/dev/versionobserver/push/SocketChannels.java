@@ -45,6 +45,15 @@ final class SocketChannels {
     }
 
     /**
+     * Closes a socket whose peer may never answer (silent, or unknown to the registry): the close frame, then the
+     * connection cut a second later whether or not the peer acknowledged it.
+     */
+    static void closeThenCut(Session session, CloseReason reason) {
+        close(session, reason);
+        of(session).ifPresent(channel -> channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS));
+    }
+
+    /**
      * Closes a socket as RFC 6455 (7.1.1) asks of a server: the close frame, then the client closes the TCP
      * connection, while the server keeps reading (and dropping) what the client still sends; after
      * {@link #CLOSE_LINGER} the connection is cut anyway (a peer that vanished or never stops).

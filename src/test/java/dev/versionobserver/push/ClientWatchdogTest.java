@@ -5,14 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URL;
 import java.time.Duration;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.chromium.ChromiumDriver;
 
 import dev.versionobserver.publication.PublishedVersion;
 import dev.versionobserver.support.Browser;
@@ -57,8 +55,7 @@ class ClientWatchdogTest {
     }
 
     private void withOptions(String options) {
-        ((ChromiumDriver) browser.driver()).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
-                Map.of("source", "window.versionObserverOptions = " + options + ";"));
+        browser.onEveryDocument("window.versionObserverOptions = " + options + ";");
     }
 
     private long state(String field) {

@@ -56,6 +56,14 @@ public final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
+    /**
+     * Runs {@code script} at the start of every document this tab loads from now on, before the page's own
+     * scripts: how a test sets {@code window.versionObserverOptions} as an app would in its page.
+     */
+    public void onEveryDocument(String script) {
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source", script));
+    }
+
     /** Number of version banners in the current tab. */
     public long banners() {
         return driver.findElements(By.tagName("version-observer-banner")).size();

@@ -145,10 +145,8 @@ class BrowserClientTest {
     @Test
     void autoReloadReloadsAtMostOncePerVersion() {
         // Options set before the module runs, on every document of this tab, as an app would in its page.
-        ((org.openqa.selenium.chromium.ChromiumDriver) browser.driver()).executeCdpCommand(
-                "Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source",
-                        "window.versionObserverOptions = { autoReload: true };"
-                                + "sessionStorage.loads = String(Number(sessionStorage.loads || 0) + 1);"));
+        browser.onEveryDocument("window.versionObserverOptions = { autoReload: true };"
+                + "sessionStorage.loads = String(Number(sessionStorage.loads || 0) + 1);");
         openPageAndAwaitConnection();
         assertThat(browser.js("return sessionStorage.loads")).isEqualTo("1");
 
