@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,12 +30,16 @@ class ClusterIT {
     private LocalCluster cluster;
     private final List<WsClient> sockets = new ArrayList<>();
 
-    @BeforeEach
-    void start() throws Exception {
-        cluster = new LocalCluster(LocalCluster.Options.defaults().withEnv(Map.of(
+    /** Kubernetes' default rolling update (maxSurge 25%, maxUnavailable 25%) with a fast election. */
+    private static LocalCluster.Options fastElection() {
+        return LocalCluster.Options.defaults().withEnv(Map.of(
                 "OBSERVER_LEADER_LEASE_DURATION", "4s",
                 "OBSERVER_LEADER_RENEW_DEADLINE", "3s",
-                "OBSERVER_LEADER_RETRY_PERIOD", "500ms")), line -> System.out.println("[cluster] " + line));
+                "OBSERVER_LEADER_RETRY_PERIOD", "500ms"));
+    }
+
+    private void start(LocalCluster.Options options) throws Exception {
+        cluster = new LocalCluster(options, line -> System.out.println("[cluster] " + line));
     }
 
     @AfterEach
@@ -44,7 +47,9 @@ class ClusterIT {
         for (WsClient socket : sockets) {
             socket.close();
         }
-        cluster.close();
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     private void awaitRolledOutAndPublished(String version) {
@@ -89,14 +94,18 @@ class ClusterIT {
 
     @Test
     void oneLeaderAndASurgeRolloutPublishedOnceToSocketsOnEveryPod() throws Exception {
+        start(fastElection());
         cluster.deploy("1.0.0", 3);
         awaitRolledOutAndPublished("1.0.0");
         String leader = cluster.leader().orElseThrow();
         assertThat(cluster.pods()).extracting(PodInfo::name).contains(leader);
         await().atMost(WAIT).until(() -> leadersAmongLogs() == 1);
 
+        // Pages that reconnect to new pods while the rollout runs: connect as each new pod becomes ready. The
+        // old pods are held until the first new pod has a socket, so at least one socket predates the
+        // publication however slowly this loop runs.
+        cluster.holdScaleDown(true);
         cluster.rollout("2.0.0");
-        // Pages that reconnect to new pods while the rollout runs: connect as each new pod becomes ready.
         Map<String, WsClient> onNewPods = new HashMap<>();
         Map<String, JsonNode> hellos = new HashMap<>();
         await().atMost(WAIT).until(() -> {
@@ -106,6 +115,7 @@ class ClusterIT {
                     sockets.add(socket);
                     hellos.put(pod.name(), socket.next(WAIT));
                     onNewPods.put(pod.name(), socket);
+                    cluster.holdScaleDown(false);
                 }
             }
             return cluster.rolledOut();
@@ -129,35 +139,51 @@ class ClusterIT {
 
     @Test
     void leaderCrashMidRolloutStillPublishesExactlyOnce() throws Exception {
+        // Full surge, old pods held: the cluster stays mixed (3 old, 3 new) until the leader has crashed, and
+        // at least two of the new pods, which survive the rollout, are not the leader whatever the election did.
+        start(fastElection().withRollout(1.0, 0.0));
         cluster.deploy("1.0.0", 3);
         awaitRolledOutAndPublished("1.0.0");
 
+        cluster.holdScaleDown(true);
         cluster.rollout("3.0.0");
         await().atMost(WAIT).until(() -> cluster.pods().stream()
-                .anyMatch(p -> p.version().equals("3.0.0") && p.ready()));
+                .filter(p -> p.version().equals("3.0.0") && p.ready()).count() == 3);
         Map<String, WsClient> early = connectToEveryPod("1.0.0");
+        assertThat(early).hasSize(6);
+        assertThat(cluster.published()).as("a mixed cluster publishes nothing").contains("1.0.0");
         String leader = awaitLeaderAmongLivePods();
         cluster.crash(leader);
+        cluster.holdScaleDown(false);
 
         awaitRolledOutAndPublished("3.0.0");
-        // Sockets on pods that survived to the end were told exactly once; the others were closed with 1001.
-        // The crashed leader's pod survives by name (the kubelet restarted its container), but its sockets died
-        // with the process.
-        List<String> alive = cluster.pods().stream().map(PodInfo::name).toList();
+        // Sockets on the new pods were told exactly once, the crashed leader's excepted: its pod survives by
+        // name (the kubelet restarted its container) but its sockets died with the process. Sockets on the old
+        // pods ended with their pods, having been told at most once (a stopping pod may still relay the
+        // publication it sees before its sockets close).
+        List<String> survivors = cluster.pods().stream().map(PodInfo::name).filter(name -> !name.equals(leader))
+                .toList();
         int told = 0;
         for (Map.Entry<String, WsClient> entry : early.entrySet()) {
-            if (alive.contains(entry.getKey()) && !entry.getKey().equals(leader)) {
-                assertToldOnceOf(entry.getValue(), "3.0.0");
+            WsClient socket = entry.getValue();
+            if (survivors.contains(entry.getKey())) {
+                assertToldOnceOf(socket, "3.0.0");
                 told++;
+            } else {
+                socket.awaitClose(WAIT);
+                assertThat(socket.drain()).as("messages on %s after its hello", entry.getKey())
+                        .allMatch(text -> text.contains("\"version\":\"3.0.0\""))
+                        .hasSizeLessThanOrEqualTo(1);
             }
         }
-        assertThat(told).isPositive();
+        assertThat(told).isGreaterThanOrEqualTo(2);
         Map<String, WsClient> late = connectToEveryPod("1.0.0");
-        assertThat(late).isNotEmpty();
+        assertThat(late).hasSize(3);
     }
 
     @Test
     void publishedVersionSurvivesALeaderStopAndLateJoinersGetIt() throws Exception {
+        start(fastElection());
         cluster.deploy("1.0.0", 2);
         awaitRolledOutAndPublished("1.0.0");
         cluster.rollout("2.0.0");
