@@ -57,10 +57,13 @@ class StatusPageIT {
             assertThat(text(browser, "leader")).isEqualTo(leader);
             assertThat(text(browser, "published")).isEqualTo("1.0.0");
 
+            // Old pods held while the page is read, so the follower cannot be replaced before it shows MIXED.
+            cluster.holdScaleDown(true);
             cluster.rollout("2.0.0");
             await().atMost(WAIT).until(() -> text(browser, "state").equals("MIXED"));
             assertThat(text(browser, "reason")).contains("1.0.0").contains("2.0.0");
             screenshot(browser, "status-page-mixed.png");
+            cluster.holdScaleDown(false);
 
             await().atMost(WAIT).until(cluster::rolledOut);
             // The follower may itself be replaced by the rollout: follow the page of any pod that stays.
