@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
@@ -16,6 +18,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -45,6 +48,8 @@ import io.vertx.core.http.WebSocketConnectOptions;
  * or without an event (as at a watch timeout); a watch that then resumes from an older resourceVersion is answered
  * with that same event ("too old resource version"), as kube-apiserver does. Only a re-list brings a client
  * back.</li>
+ * <li>{@link #holdAnswerToNextWrite(String)}: a write lands on the API server but its answer is held back, as on
+ * a slow network, until the test lets it go.</li>
  * </ul>
  *
  * <p>Hand-written rather than a library proxy because the faults need to see watch requests and to drop or inject
@@ -76,6 +81,7 @@ final class ApiProxy implements AutoCloseable {
     private volatile Predicate<String> stalled = path -> false;
     /** Watches from a resourceVersion below this are answered 410 Gone; 0: nothing compacted yet. */
     private volatile long compactedBelow;
+    private final AtomicReference<HeldAnswer> nextHeld = new AtomicReference<>();
 
     ApiProxy(String upstreamUrl) throws Exception {
         URI upstream = URI.create(upstreamUrl);
@@ -139,6 +145,46 @@ final class ApiProxy implements AutoCloseable {
     /** How many watches were told 410 Gone (live ones when announced, and resumptions from too old a version). */
     int goneAnswers() {
         return goneAnswers.get();
+    }
+
+    /**
+     * The next PUT whose body contains {@code bodyMarker} and that the API server accepts is forwarded at once, so
+     * it lands, but its answer reaches the pod only on {@link HeldAnswer#release()}. Refused ones pass unheld.
+     */
+    HeldAnswer holdAnswerToNextWrite(String bodyMarker) {
+        HeldAnswer held = new HeldAnswer(bodyMarker);
+        nextHeld.set(held);
+        return held;
+    }
+
+    /** A write whose answer the proxy holds back. */
+    static final class HeldAnswer {
+        private final String bodyMarker;
+        private final CompletableFuture<Void> landed = new CompletableFuture<>();
+        private final CompletableFuture<Void> released = new CompletableFuture<>();
+
+        private HeldAnswer(String bodyMarker) {
+            this.bodyMarker = bodyMarker;
+        }
+
+        /** Whether the write has been accepted by the API server (200). */
+        boolean landed() {
+            return landed.isDone();
+        }
+
+        /** Lets the answer go to the pod. */
+        void release() {
+            released.complete(null);
+        }
+    }
+
+    /** Takes the armed hold if this request is the write it waits for. */
+    private HeldAnswer heldFor(HttpMethod method, Buffer body) {
+        HeldAnswer held = nextHeld.get();
+        if (held == null || method != HttpMethod.PUT || !body.toString().contains(held.bodyMarker)) {
+            return null;
+        }
+        return nextHeld.compareAndSet(held, null) ? held : null;
     }
 
     /** How many list requests (GET of a collection, not a watch) reached a path ending in {@code /resource}. */
@@ -332,15 +378,39 @@ final class ApiProxy implements AutoCloseable {
         copyHeaders(request.headers(), headers::add);
         options.setHeaders(headers);
         HttpServerResponse response = request.response();
-        request.body()
-                .compose(body -> http.request(options).compose(outbound -> outbound.send(body)))
-                .onComplete(answered -> {
-                    if (answered.failed()) {
-                        response.setStatusCode(502).end();
-                    } else {
-                        relay(request, answered.result());
-                    }
-                });
+        request.body().onComplete(read -> {
+            if (read.failed()) {
+                response.setStatusCode(502).end();
+                return;
+            }
+            HeldAnswer held = heldFor(request.method(), read.result());
+            http.request(options).compose(outbound -> outbound.send(read.result())).onComplete(answered -> {
+                if (answered.failed()) {
+                    response.setStatusCode(502).end();
+                } else if (held == null) {
+                    relay(request, answered.result());
+                } else if (answered.result().statusCode() != 200) {
+                    // Refused (a 409 when the Lease changed under the writer): answered now, and the hold waits
+                    // for the write that lands.
+                    nextHeld.compareAndSet(null, held);
+                    relay(request, answered.result());
+                } else {
+                    HttpClientResponse inbound = answered.result();
+                    inbound.body().onComplete(body -> {
+                        held.landed.complete(null);
+                        held.released.whenComplete((v, e) -> {
+                            if (body.failed()) {
+                                response.setStatusCode(502).end();
+                                return;
+                            }
+                            response.setStatusCode(inbound.statusCode());
+                            copyHeaders(inbound.headers(), response.headers()::add);
+                            response.end(body.result());
+                        });
+                    });
+                }
+            });
+        });
     }
 
     private static void relay(HttpServerRequest request, HttpClientResponse inbound) {

@@ -92,6 +92,28 @@ class ApiProxyTest {
         assertThat(client.configMaps().inNamespace(NS).withName("missing").get()).isNull();
     }
 
+    @Test
+    void aHeldWriteLandsAtOnceAndIsAnsweredOnlyWhenReleasedWhileRefusedOnesPassUnheld() throws Exception {
+        KubernetesClient client = clientViaProxy(false);
+        ConfigMap stale = create("held");
+        ConfigMap current = direct.configMaps().inNamespace(NS).withName("held")
+                .edit(cm -> new ConfigMapBuilder(cm).addToData("k", "moved").build());
+        ApiProxy.HeldAnswer held = proxy.holdAnswerToNextWrite("\"marked\"");
+
+        stale.getData().put("k", "marked");
+        assertThatThrownBy(() -> client.resource(stale).update()).as("a refused write is answered at once")
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+        assertThat(held.landed()).isFalse();
+
+        current.getData().put("k", "marked");
+        CompletableFuture<ConfigMap> answer = CompletableFuture.supplyAsync(() -> client.resource(current).update());
+        await().atMost(WAIT).until(held::landed);
+        assertThat(direct.configMaps().inNamespace(NS).withName("held").get().getData()).containsEntry("k", "marked");
+        assertThat(answer).as("answer held").isNotDone();
+        held.release();
+        assertThat(answer.get(WAIT.toSeconds(), TimeUnit.SECONDS).getData()).containsEntry("k", "marked");
+    }
+
     @ParameterizedTest(name = "HTTP-streamed watches: {0}, expiry announced: {1}")
     @CsvSource({"false, true", "false, false", "true, true", "true, false"})
     void aStalledWatchLosesItsEventsAndTheExpiryMakesTheInformerReListAndCatchUp(boolean httpWatches,

@@ -21,11 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 import dev.versionobserver.localcluster.LocalCluster.PodInfo;
+import dev.versionobserver.publication.LeasePublicationStore;
 
 /**
  * Faults against real processes (see docs/RELIABILITY.md): the leader killed or stopped at a random point of a
- * rolling update, an API server outage during a rollout, watches that lose events and expire (410 Gone), two
- * replicas starting at the same instant. Each run checks exactly one publication and exactly one prompt per page;
+ * rolling update, an API server outage during a rollout, watches that lose events and expire (410 Gone), a leader
+ * stopped while its publication is in flight, two replicas starting at the same instant. Each run checks exactly one publication and exactly one prompt per page;
  * figures (takeover times, 410 answers) are recorded in target/reliability-*.txt.
  */
 class FaultsIT {
@@ -259,6 +260,34 @@ class FaultsIT {
         Files.write(Path.of("target", "reliability-lost-lease-event.txt"), List.of("lost Lease event: 2.0.0 "
                 + "published while every pod's Lease watch was stalled; no page told until the watches expired; "
                 + "after the re-list every page told once; two more expiries told nobody again and wrote nothing"));
+    }
+
+    @Test
+    void aLeaderStoppedWhileItsPublicationIsInFlightRecordsItAndEveryPageIsToldOnce() throws Exception {
+        start(LocalCluster.Options.defaults().withApiFaults(), 3);
+        ApiProxy.HeldAnswer held = cluster.holdAnswerToPublicationOf("2.0.0");
+        cluster.rollout("2.0.0");
+        await().atMost(WAIT).until(held::landed);
+        String publisher = cluster.lease().map(l -> l.getMetadata().getAnnotations()
+                .get(LeasePublicationStore.BY_ANNOTATION)).orElseThrow();
+        long stopsBefore = occurrences(cluster.log(publisher), "no longer holds Lease");
+        // The publisher stops while it waits for the answer: the last old pod may be on its way out already.
+        if (cluster.pod(publisher).filter(p -> !p.terminating()).isPresent()) {
+            cluster.deletePod(publisher);
+        }
+        await().atMost(WAIT).until(() -> occurrences(cluster.log(publisher), "no longer holds Lease") > stopsBefore);
+        held.release();
+
+        await().atMost(WAIT).until(cluster::rolledOut);
+        assertToldExactlyOnce("2.0.0", 1);
+        assertThat(cluster.log(publisher)).as("the stopping leader's log").contains("Published version 2.0.0");
+        Files.write(Path.of("target", "reliability-publication-in-flight.txt"), List.of("publication in flight at "
+                + "a leader stop: the write landed, its answer was held until " + publisher + " had stopped leading; "
+                + "the stopping leader still recorded the publication, one write, every page told once"));
+    }
+
+    private static long occurrences(String text, String part) {
+        return Pattern.compile(Pattern.quote(part)).matcher(text).results().count();
     }
 
     @Test

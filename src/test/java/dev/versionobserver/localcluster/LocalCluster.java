@@ -303,6 +303,16 @@ public final class LocalCluster implements AutoCloseable {
         return ended;
     }
 
+    /**
+     * The next Lease write that publishes {@code version} lands on the API server, but the pod that sent it gets
+     * the answer only when the test releases it. Needs {@code withApiFaults()}.
+     */
+    public ApiProxy.HeldAnswer holdAnswerToPublicationOf(String version) {
+        timeline.accept("the answer to the write publishing " + version + " will be held back");
+        return apiProxy.holdAnswerToNextWrite("\"" + LeasePublicationStore.VERSION_ANNOTATION + "\":\"" + version
+                + "\"");
+    }
+
     /** How many 410 Gone answers the pods' watches got so far. */
     public int watchGoneAnswers() {
         return apiProxy.goneAnswers();
