@@ -55,12 +55,19 @@ public class SessionRegistry {
         metrics.sessions(sessions::size);
     }
 
-    void add(ClientSession client) {
+    /**
+     * Registers a socket for pushes. Once shutdown has begun the socket is closed with 1001 instead and false is
+     * returned: the caller must then send nothing more, or the failed send cuts the connection before the close
+     * frame is out (seen in the pre-shutdown phase, where the HTTP server still accepts sockets).
+     */
+    boolean add(ClientSession client) {
         sessions.put(client.session.getId(), client);
         if (shuttingDown) {
-            // Raced with shutdown: the sweep in onShutdown may have missed this one.
+            // Checked after the put: the sweep in onShutdown either saw this socket or left it to this check.
             close(client, CloseCodes.GOING_AWAY, "server shutting down");
+            return false;
         }
+        return true;
     }
 
     void remove(String sessionId) {

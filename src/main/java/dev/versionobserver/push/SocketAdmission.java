@@ -16,12 +16,13 @@ import io.vertx.ext.web.Router;
 import jakarta.websocket.Session;
 
 import io.netty.channel.Channel;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Decides whether a WebSocket may open. Before the handshake: its Origin must be the page's own or an allowed one
- * (403 otherwise; cross-site WebSocket hijacking). On open: the pod-wide and per-address caps must not be reached
+ * (403 otherwise; cross-site WebSocket hijacking), and the pod must not be shutting down (503). On open: the pod-wide and per-address caps must not be reached
  * (the socket is then closed with 1013, try again later). Counting uses the socket's TCP channel, reached through
  * Undertow's session, because neither the Jakarta API nor a Vert.x route sees when an upgraded connection ends.
  */
@@ -37,6 +38,7 @@ public class SocketAdmission {
     private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     /** Admitted sockets whose connection is still open, with the time they were admitted (epoch ms). */
     private final Map<Session, Long> admitted = new ConcurrentHashMap<>();
+    private volatile boolean shuttingDown;
 
     public SocketAdmission(PushConfig config) {
         this.config = config;
@@ -60,7 +62,18 @@ public class SocketAdmission {
             rc.response().setStatusCode(403).end("origin not allowed");
             return;
         }
+        if (shuttingDown) {
+            // Quarkus closes every connection whose request arrives in pre-shutdown once that request is done
+            // (GracefulShutdownFilter), an upgraded one included, without a close frame: say so before the upgrade.
+            rc.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, "1").end("server shutting down");
+            return;
+        }
         rc.next();
+    }
+
+    /** The pre-shutdown phase (see SessionRegistry#onShutdown): no new socket from here on. */
+    void onShutdown(@Observes ShutdownDelayInitiatedEvent event) {
+        shuttingDown = true;
     }
 
     /**

@@ -82,7 +82,9 @@ public class VersionSocket {
         ClientSession client = new ClientSession(session, clientVersion);
         // Register before reading the published version: a publication in between then reaches this session
         // (possibly before the hello, which the client tolerates) instead of falling between the two.
-        registry.add(client);
+        if (!registry.add(client)) {
+            return;
+        }
         AppVersion current = published.current().orElse(null);
         client.greetedWithoutVersion = current == null;
         Boolean stale = clientVersion == null || current == null ? null : !policy.compatible(clientVersion, current);

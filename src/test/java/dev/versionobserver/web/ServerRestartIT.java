@@ -1,24 +1,35 @@
 package dev.versionobserver.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.versionobserver.support.Browser;
 import dev.versionobserver.support.ServiceProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.UpgradeRejectedException;
 
 /**
  * Real processes: a graceful stop closes sockets with a 1001 close frame, and the page reconnects to the
- * replacement. The close is observed with Vert.x's client, which reports no status when the connection ends without
- * a close frame (Jakarta clients report 1001 either way, so they cannot tell).
+ * replacement; in the pre-shutdown phase the pod is unready, closes its sockets and refuses new ones. Closes are
+ * observed with Vert.x's client, which reports no status when the connection ends without a close frame (Jakarta
+ * clients report 1001 either way, so they cannot tell).
  */
 class ServerRestartIT {
 
@@ -34,19 +45,12 @@ class ServerRestartIT {
             v1.awaitReady(WAIT);
             browser.driver().get(v1.baseUrl() + "/");
             await().atMost(WAIT).until(() -> "connected".equals(browser.status()));
-            ClientWebSocket observer = vertx.createWebSocketClient().webSocket();
-            CompletableFuture<String> hello = new CompletableFuture<>();
-            CompletableFuture<Optional<Short>> closeFrame = new CompletableFuture<>();
-            observer.textMessageHandler(hello::complete);
-            observer.closeHandler(v -> closeFrame.complete(Optional.ofNullable(observer.closeStatusCode())));
-            observer.connect(port, "127.0.0.1", "/version/ws?v=1.0.0").toCompletionStage().toCompletableFuture()
-                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(hello.get(WAIT.toSeconds(), TimeUnit.SECONDS)).contains("\"hello\"");
+            ObservedSocket observer = ObservedSocket.open(vertx, port);
+            assertThat(observer.hello()).contains("\"hello\"");
 
             assertThat(v1.terminate(WAIT)).as("JVM exit code after SIGTERM").isEqualTo(143);
             assertThat(v1.output()).contains("version-observer stopped in");
-            assertThat(closeFrame.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("close frame's status code")
-                    .contains((short) 1001);
+            assertThat(observer.closeStatus()).as("close frame's status code").contains((short) 1001);
             await().atMost(WAIT).until(() -> !"connected".equals(browser.status()));
 
             v2 = ServiceProcess.start("127.0.0.1", port, ServiceProcess.env("APP_VERSION", "2.0.0")).awaitReady(WAIT);
@@ -59,6 +63,72 @@ class ServerRestartIT {
             if (v2 != null) {
                 v2.close();
             }
+        }
+    }
+
+    /**
+     * With a shutdown delay (the pre-shutdown phase, {@code quarkus.shutdown.delay}) the pod keeps serving HTTP for
+     * a while after SIGTERM: it must already be out of the Service (readiness DOWN, our own check included), its
+     * sockets closed with 1001, and a new socket refused at the handshake with 503, while {@code /version}
+     * answers. The delay is long enough that the test never races the end of it; the process is killed after.
+     */
+    @Test
+    void duringThePreShutdownPhaseReadinessIsDownAndEverySocketIsToldToGoAway() throws Exception {
+        int port = ServiceProcess.freePort();
+        ServiceProcess pod = ServiceProcess.start("127.0.0.1", port, ServiceProcess.env("APP_VERSION", "1.0.0",
+                "QUARKUS_SHUTDOWN_DELAY", "120s"));
+        Vertx vertx = Vertx.vertx();
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            pod.awaitReady(WAIT);
+            ObservedSocket before = ObservedSocket.open(vertx, port);
+            assertThat(before.hello()).contains("\"hello\"");
+
+            pod.signalTerm();
+            assertThat(before.closeStatus()).as("close frame's status code").contains((short) 1001);
+            // The two happen in observers of the same event, in no set order: wait for the second.
+            await().atMost(WAIT).untilAsserted(() -> {
+                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(pod.baseUrl()
+                        + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(ready.statusCode()).isEqualTo(503);
+                JsonNode serving = StreamSupport.stream(new ObjectMapper().readTree(ready.body()).path("checks")
+                        .spliterator(), false).filter(c -> c.path("name").asText().equals("serving")).findFirst()
+                        .orElseThrow();
+                assertThat(serving.path("status").asText()).as("the 'serving' readiness check").isEqualTo("DOWN");
+            });
+
+            assertThat(pod.httpStatus("/version")).as("still serving while in pre-shutdown").isEqualTo(200);
+            // Quarkus would cut an upgraded connection as soon as it opens now, without a close frame: the
+            // handshake itself is refused, so that the client knows to go elsewhere.
+            assertThatThrownBy(() -> ObservedSocket.open(vertx, port)).as("a socket attempted during pre-shutdown")
+                    .hasCauseInstanceOf(UpgradeRejectedException.class)
+                    .satisfies(e -> assertThat(((UpgradeRejectedException) e.getCause()).getStatus()).isEqualTo(503));
+            assertThat(pod.isAlive()).as("still in the 120 s pre-shutdown phase").isTrue();
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            pod.close();
+        }
+    }
+
+    /** A socket watched with Vert.x's client, which reports no status when a connection ends without a close frame. */
+    private record ObservedSocket(CompletableFuture<String> firstMessage, CompletableFuture<Optional<Short>> closed) {
+
+        static ObservedSocket open(Vertx vertx, int port) throws Exception {
+            ClientWebSocket socket = vertx.createWebSocketClient().webSocket();
+            ObservedSocket observed = new ObservedSocket(new CompletableFuture<>(), new CompletableFuture<>());
+            socket.textMessageHandler(observed.firstMessage()::complete);
+            socket.closeHandler(v -> observed.closed().complete(Optional.ofNullable(socket.closeStatusCode())));
+            socket.connect(port, "127.0.0.1", "/version/ws?v=1.0.0").toCompletionStage().toCompletableFuture()
+                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            return observed;
+        }
+
+        String hello() throws Exception {
+            return firstMessage.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+
+        Optional<Short> closeStatus() throws Exception {
+            return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
     }
 }
