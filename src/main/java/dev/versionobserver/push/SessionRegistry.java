@@ -58,7 +58,9 @@ public class SessionRegistry {
     /**
      * Registers a socket for pushes. Once shutdown has begun the socket is closed with 1001 instead and false is
      * returned: the caller must then send nothing more, or the failed send cuts the connection before the close
-     * frame is out (seen in the pre-shutdown phase, where the HTTP server still accepts sockets).
+     * frame is out. Only a handshake that passed {@link SocketAdmission} just before shutdown began gets here
+     * then; later ones are refused with 503. The flag is this class's own, set before its sweep, so that the
+     * check below pairs with that sweep whatever order the shutdown observers run in.
      */
     boolean add(ClientSession client) {
         sessions.put(client.session.getId(), client);
