@@ -389,26 +389,32 @@ final class ApiProxy implements AutoCloseable {
                     response.setStatusCode(502).end();
                 } else if (held == null) {
                     relay(request, answered.result());
-                } else if (answered.result().statusCode() != 200) {
-                    // Refused (a 409 when the Lease changed under the writer): answered now, and the hold waits
-                    // for the write that lands.
-                    nextHeld.compareAndSet(null, held);
-                    relay(request, answered.result());
                 } else {
-                    HttpClientResponse inbound = answered.result();
-                    inbound.body().onComplete(body -> {
-                        held.landed.complete(null);
-                        held.released.whenComplete((v, e) -> {
-                            if (body.failed()) {
-                                response.setStatusCode(502).end();
-                                return;
-                            }
-                            response.setStatusCode(inbound.statusCode());
-                            copyHeaders(inbound.headers(), response.headers()::add);
-                            response.end(body.result());
-                        });
-                    });
+                    relayHeld(request, answered.result(), held);
                 }
+            });
+        });
+    }
+
+    /** The answer to a held write: relayed once released if the write landed, at once if it was refused. */
+    private void relayHeld(HttpServerRequest request, HttpClientResponse inbound, HeldAnswer held) {
+        if (inbound.statusCode() != 200) {
+            // Refused (a 409 when the Lease changed under the writer): the hold waits for the write that lands.
+            nextHeld.compareAndSet(null, held);
+            relay(request, inbound);
+            return;
+        }
+        HttpServerResponse response = request.response();
+        inbound.body().onComplete(body -> {
+            held.landed.complete(null);
+            held.released.whenComplete((v, e) -> {
+                if (body.failed()) {
+                    response.setStatusCode(502).end();
+                    return;
+                }
+                response.setStatusCode(inbound.statusCode());
+                copyHeaders(inbound.headers(), response.headers()::add);
+                response.end(body.result());
             });
         });
     }
