@@ -23,8 +23,9 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Decides whether a WebSocket may open. Before the handshake: its Origin must be the page's own or an allowed one
  * (403 otherwise; cross-site WebSocket hijacking), and the pod must not be shutting down (503). On open: the
- * pod-wide and per-address caps must not be reached (the socket is then closed with 1013, try again later). Counting uses the socket's TCP channel, reached through
- * Undertow's session, because neither the Jakarta API nor a Vert.x route sees when an upgraded connection ends.
+ * pod-wide and per-address caps must not be reached (the socket is then closed with 1013, try again later).
+ * Counting uses the socket's TCP channel, reached through Undertow's session, because neither the Jakarta API nor a
+ * Vert.x route sees when an upgraded connection ends.
  */
 @Singleton
 public class SocketAdmission {

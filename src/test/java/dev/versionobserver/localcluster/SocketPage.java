@@ -145,21 +145,21 @@ final class SocketPage implements DemoPage {
 
         /** Gives up on a silent socket: the server may still think it open, so it is aborted, not closed. */
         private void abandon(String why) {
-            if (over) {
-                return;
+            WebSocket dead = socket;
+            if (!end("abandoned (" + why + ")")) {
+                return; // it ended another way meanwhile
             }
             abandoned.incrementAndGet();
-            WebSocket dead = socket;
             if (dead != null) {
                 dead.abort();
             }
-            end("abandoned (" + why + ")");
         }
 
-        private void end(String why) {
+        /** Ends this connection once; returns whether this call ended it. */
+        private boolean end(String why) {
             synchronized (this) {
                 if (over) {
-                    return;
+                    return false;
                 }
                 over = true;
                 disarm();
@@ -172,6 +172,7 @@ final class SocketPage implements DemoPage {
                 // A short fixed pause is enough for a simulation; the real client uses jittered backoff.
                 CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(SocketPage.this::connect);
             }
+            return true;
         }
 
         @Override

@@ -39,6 +39,9 @@ class VersionSocketTest {
     @Inject
     MeterRegistry meters;
 
+    @Inject
+    PushConfig push;
+
     @AfterEach
     void restoreOwnVersion() {
         published.observe(AppVersion.parse("1.0.0"));
@@ -89,6 +92,11 @@ class VersionSocketTest {
         }
     }
 
+    /** The clock of a keep-alive sweep run one ping interval (and a second) from now. */
+    private long aSecondPastOneIntervalFromNow() {
+        return System.currentTimeMillis() + push.pingInterval().toMillis() + 1_000;
+    }
+
     @Test
     void anOpenSocketThatLostItsRegistrationIsClosedByTheSweepSoThatItsPageReconnects() throws Exception {
         double orphansBefore = meters.counter("version_observer_websocket_orphaned").count();
@@ -101,7 +109,7 @@ class VersionSocketTest {
                 registered.next(WAIT);
 
                 // The sweep of one interval later: the orphan is older than an interval, the other one is not.
-                registry.pingAll(System.currentTimeMillis() + Duration.ofSeconds(25).toMillis() + 1_000);
+                registry.pingAll(aSecondPastOneIntervalFromNow());
 
                 CloseReason reason = orphan.awaitClose(WAIT);
                 assertThat(reason.getCloseCode().getCode()).isEqualTo(CloseCodes.UNEXPECTED_CONDITION.getCode());
@@ -120,7 +128,7 @@ class VersionSocketTest {
             client.next(WAIT);
             await().atMost(WAIT).until(() -> registry.size() == 1);
 
-            registry.pingAll(System.currentTimeMillis() + Duration.ofSeconds(25).toMillis() + 1_000);
+            registry.pingAll(aSecondPastOneIntervalFromNow());
 
             client.sendText("{\"type\":\"ping\"}");
             assertThat(client.next(WAIT).path("type").asText()).isEqualTo("pong");
