@@ -1,5 +1,7 @@
 package dev.versionobserver.cluster;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -26,6 +28,13 @@ public interface ClusterConfig {
     /** Name of the Service port that serves {@code /version}; without a match the first port is used. */
     @WithDefault("http")
     String portName();
+
+    /**
+     * How long a starting pod waits for its informers' first list before it reports ready anyway (the API may be
+     * unreachable; pages and {@code /version} do not need it).
+     */
+    @WithDefault("10s")
+    Duration syncTimeout();
 
     enum Mode {
         AUTO, ON, OFF

@@ -1,6 +1,7 @@
 package dev.versionobserver.cluster;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -17,7 +18,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Keeps the current {@link PeerView} from informers (never polling the API): one on the Service's Endpoints (or
@@ -37,6 +37,7 @@ public class PeerWatcher {
     private final AtomicReference<PeerView> view = new AtomicReference<>(PeerView.UNKNOWN);
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final List<SharedIndexInformer<?>> informers = new CopyOnWriteArrayList<>();
+    private final List<CompletableFuture<Void>> synced = new CopyOnWriteArrayList<>();
     private volatile SharedIndexInformer<Endpoints> endpoints;
     private volatile SharedIndexInformer<EndpointSlice> slices;
 
@@ -47,10 +48,11 @@ public class PeerWatcher {
         this.metrics = metrics;
     }
 
-    void onStart(@Observes StartupEvent event) {
-        if (!mode.enabled()) {
-            return;
-        }
+    /**
+     * Starts the informers (cluster mode only; called once by the start-up sequence after {@link ModelWarmup}).
+     * The result completes when every informer has listed once; informers retry by themselves until then.
+     */
+    public CompletableFuture<Void> start() {
         String ns = mode.namespace();
         if (config.discovery() == ClusterConfig.Discovery.ENDPOINT_SLICES) {
             slices = start(client.discovery().v1().endpointSlices().inNamespace(ns)
@@ -64,6 +66,7 @@ public class PeerWatcher {
         LOG.infof("Watching %s of service %s and pods %s in namespace %s",
                 config.discovery() == ClusterConfig.Discovery.ENDPOINT_SLICES ? "EndpointSlices" : "Endpoints",
                 config.serviceName(), config.podSelector(), ns);
+        return CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new));
     }
 
     private <T> SharedIndexInformer<T> start(SharedIndexInformer<T> informer) {
@@ -89,11 +92,11 @@ public class PeerWatcher {
             metrics.apiError(ObserverMetrics.ApiOperation.LIST_WATCH);
             return true;
         });
-        informer.start().whenComplete((ok, error) -> {
+        synced.add(informer.start().toCompletableFuture().whenComplete((ok, error) -> {
             if (error == null) {
                 changed();
             }
-        });
+        }));
         informers.add(informer);
         return informer;
     }

@@ -23,7 +23,6 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Runs this pod's candidacy for the Lease, one fabric8 {@link LeaderElector} term after another: an elector runs a
@@ -68,10 +67,9 @@ public class LeaderElection {
         }
     }
 
-    void onStart(@Observes StartupEvent event) {
-        if (mode.enabled()) {
-            rejoin.execute(this::runTerm);
-        }
+    /** Starts competing for the Lease (cluster mode only; called once by the start-up sequence). */
+    public void start() {
+        rejoin.execute(this::runTerm);
     }
 
     private void runTerm() {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -23,7 +24,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Keeps the published version in annotations of the election Lease, and follows it on every pod.
@@ -72,10 +72,11 @@ public class LeasePublicationStore {
         this.metrics = metrics;
     }
 
-    void onStart(@Observes StartupEvent event) {
-        if (!mode.enabled()) {
-            return;
-        }
+    /**
+     * Starts following the Lease (cluster mode only; called once by the start-up sequence). Completes when the
+     * first list has been read, i.e. when this pod knows the published version if there is one.
+     */
+    public CompletableFuture<Void> start() {
         informer = client.leases().inNamespace(mode.namespace()).withName(leaseName).runnableInformer(0);
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -97,7 +98,7 @@ public class LeasePublicationStore {
             metrics.apiError(ObserverMetrics.ApiOperation.LIST_WATCH);
             return true;
         });
-        informer.start();
+        return informer.start().toCompletableFuture();
     }
 
     private void follow(Lease lease) {

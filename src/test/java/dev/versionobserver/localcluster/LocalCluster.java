@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -558,18 +559,34 @@ public final class LocalCluster implements AutoCloseable {
         timeline.accept("pod " + pod.name + " (" + pod.version + ") terminating");
     }
 
+    /**
+     * Stops everything; then fails (after the clean-up) if any pod process, running or gone, logged a Vert.x
+     * blocked-thread warning.
+     */
     @Override
     public void close() throws Exception {
         loop.shutdownNow();
         loop.awaitTermination(10, TimeUnit.SECONDS);
-        for (PodRuntime pod : pods.values()) {
-            if (pod.process != null) {
-                pod.process.close();
+        List<ServiceProcess> processes = new ArrayList<>(gone.values());
+        pods.values().stream().filter(p -> p.process != null).forEach(p -> processes.add(p.process));
+        List<String> failures = new ArrayList<>();
+        for (ServiceProcess process : processes) {
+            try {
+                process.close();
+            } catch (AssertionError e) {
+                failures.add(e.getMessage());
             }
         }
-        for (ServiceProcess process : gone.values()) {
-            process.close();
+        try {
+            closeInfrastructure();
+        } finally {
+            if (!failures.isEmpty()) {
+                throw new AssertionError(String.join("\n", failures));
+            }
         }
+    }
+
+    private void closeInfrastructure() throws Exception {
         service.close();
         if (apiProxy != null) {
             apiProxy.close();

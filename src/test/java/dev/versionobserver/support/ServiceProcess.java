@@ -18,11 +18,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * One real service process started from the packaged fast-jar ({@code target/quarkus-app}), bound to a loopback
  * address, with its output in a log file. Used by integration tests and the local-cluster harness; callers must
- * {@link #close()} it (kills the process) in a finally/after hook.
+ * {@link #close()} it (kills the process) in a finally/after hook. {@link #close()} fails the caller when the
+ * process logged a Vert.x blocked-thread warning at any time: a stalled event loop is a defect even when the
+ * test's own assertions happened to pass.
  */
 public final class ServiceProcess implements AutoCloseable {
 
     public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /** What Vert.x' BlockedThreadChecker logs ("Thread Thread[...] has been blocked for 2345 ms, ..."). */
+    public static final String BLOCKED_THREAD = "has been blocked for";
 
     private final Process process;
     private final String host;
@@ -146,11 +150,31 @@ public final class ServiceProcess implements AutoCloseable {
         return env;
     }
 
-    /** Kills the process if it still runs and deletes its log. */
+    /** The blocked-thread warnings this process logged so far, each with the line after it (the thread's stack). */
+    public List<String> blockedThreadWarnings() {
+        List<String> warnings = new ArrayList<>();
+        List<String> lines = output().lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(BLOCKED_THREAD)) {
+                warnings.add(lines.get(i) + (i + 1 < lines.size() ? "\n    " + lines.get(i + 1) : ""));
+            }
+        }
+        return warnings;
+    }
+
+    /**
+     * Kills the process if it still runs, then throws if it logged a blocked-thread warning (the log is kept and
+     * named then); otherwise deletes its log.
+     */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             kill();
+        }
+        List<String> blocked = blockedThreadWarnings();
+        if (!blocked.isEmpty()) {
+            throw new AssertionError("service " + baseUrl() + " logged " + blocked.size()
+                    + " Vert.x blocked-thread warning(s) (log kept at " + log + "):\n" + String.join("\n", blocked));
         }
         try {
             Files.deleteIfExists(log);

@@ -1,0 +1,76 @@
+package dev.versionobserver.cluster;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.EndpointsList;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.PodList;
+import io.fabric8.kubernetes.api.model.WatchEvent;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseList;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceList;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+/**
+ * Builds the Jackson (de)serializers of every API type this service reads or writes, on the calling (worker)
+ * thread, before any informer or the election starts. Building them is a one-off cost of seconds on a cold JVM
+ * (the Pod model alone reaches hundreds of classes); paid here, the client's event loop decodes every later list
+ * and watch event with warm deserializers. Jackson builds a type's whole property tree on first use, so one small
+ * document per type is enough.
+ */
+@Singleton
+public class ModelWarmup {
+
+    private static final Logger LOG = Logger.getLogger(ModelWarmup.class);
+
+    /** Each list type an informer lists, and each object kind a watch event carries. */
+    private static final List<Class<? extends KubernetesResource>> LISTS = List.of(PodList.class,
+            EndpointsList.class, EndpointSliceList.class, LeaseList.class);
+    private static final List<String> WATCHED = List.of(
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{"
+                    + "\"name\":\"c\"}]},\"status\":{\"podIP\":\"10.0.0.1\"}}",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Endpoints\",\"metadata\":{\"name\":\"e\"},\"subsets\":[{"
+                    + "\"addresses\":[{\"ip\":\"10.0.0.1\",\"targetRef\":{\"kind\":\"Pod\",\"name\":\"p\"}}],"
+                    + "\"ports\":[{\"name\":\"http\",\"port\":8080}]}]}",
+            "{\"apiVersion\":\"discovery.k8s.io/v1\",\"kind\":\"EndpointSlice\",\"metadata\":{\"name\":\"s\"},"
+                    + "\"addressType\":\"IPv4\",\"endpoints\":[{\"addresses\":[\"10.0.0.1\"],\"conditions\":{"
+                    + "\"ready\":true,\"serving\":true,\"terminating\":false}}],\"ports\":[{\"port\":8080}]}",
+            "{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":{\"name\":\"l\","
+                    + "\"annotations\":{\"a\":\"b\"}},\"spec\":{\"holderIdentity\":\"p\",\"leaseDurationSeconds\":15,"
+                    + "\"acquireTime\":\"2026-01-01T00:00:00.000000Z\",\"renewTime\":\"2026-01-01T00:00:00.000000Z\"}}");
+
+    private final KubernetesSerialization serialization;
+    private volatile Duration took;
+
+    public ModelWarmup(KubernetesSerialization serialization) {
+        this.serialization = serialization;
+    }
+
+    /** Warms every type; blocking, for a worker thread. Idempotent (later calls are cheap). */
+    public Duration warm() {
+        long started = System.nanoTime();
+        for (Class<? extends KubernetesResource> list : LISTS) {
+            serialization.unmarshal("{\"items\":[]}", list);
+        }
+        for (String object : WATCHED) {
+            WatchEvent event = serialization.unmarshal("{\"type\":\"ADDED\",\"object\":" + object + "}",
+                    WatchEvent.class);
+            // The write path too: the election and the publication send Leases.
+            serialization.asJson(event.getObject());
+        }
+        serialization.asJson(serialization.unmarshal(WATCHED.get(3), Lease.class));
+        took = Duration.ofNanos(System.nanoTime() - started);
+        LOG.debugf("Kubernetes model warmed in %d ms", took.toMillis());
+        return took;
+    }
+
+    /** How long the last {@link #warm()} took, or null before it ran. */
+    public Duration took() {
+        return took;
+    }
+}

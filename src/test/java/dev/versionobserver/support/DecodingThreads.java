@@ -1,0 +1,82 @@
+package dev.versionobserver.support;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationConfig;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.quarkus.kubernetes.client.KubernetesClientObjectMapperCustomizer;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * Test-only: records, for every Pod, Endpoints, EndpointSlice and Lease the Kubernetes client decodes, which
+ * Vert.x instance's event loop (if any) decoded it. Lets a test prove that API responses are never decoded on
+ * the application's serving event loops.
+ */
+@Singleton
+public class DecodingThreads implements KubernetesClientObjectMapperCustomizer {
+
+    private static final Set<Class<?>> WATCHED = Set.of(Pod.class, Endpoints.class, EndpointSlice.class,
+            Lease.class);
+
+    /** One decode: the type, the thread, and the Vert.x instance whose event loop ran it (null off any loop). */
+    public record Decode(Class<?> type, String thread, Vertx loopOwner) {
+    }
+
+    private final Set<Decode> decodes = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void customize(ObjectMapper mapper) {
+        mapper.registerModule(new SimpleModule("decoding-threads").setDeserializerModifier(
+                new BeanDeserializerModifier() {
+                    @Override
+                    public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription bean,
+                            JsonDeserializer<?> deserializer) {
+                        return WATCHED.contains(bean.getBeanClass())
+                                ? new Recording(deserializer, bean.getBeanClass()) : deserializer;
+                    }
+                }));
+    }
+
+    public Set<Decode> decodes() {
+        return Set.copyOf(decodes);
+    }
+
+    private final class Recording extends DelegatingDeserializer {
+
+        private final Class<?> type;
+
+        Recording(JsonDeserializer<?> delegate, Class<?> type) {
+            super(delegate);
+            this.type = type;
+        }
+
+        @Override
+        protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> delegate) {
+            return new Recording(delegate, type);
+        }
+
+        @Override
+        public Object deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            Context vertx = Context.isOnEventLoopThread() ? Vertx.currentContext() : null;
+            decodes.add(new Decode(type, Thread.currentThread().getName(), vertx == null ? null : vertx.owner()));
+            return super.deserialize(parser, context);
+        }
+    }
+}
