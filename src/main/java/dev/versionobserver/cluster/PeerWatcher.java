@@ -2,9 +2,11 @@ package dev.versionobserver.cluster;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
@@ -38,14 +40,20 @@ public class PeerWatcher {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final List<SharedIndexInformer<?>> informers = new CopyOnWriteArrayList<>();
     private final List<CompletableFuture<Void>> synced = new CopyOnWriteArrayList<>();
+    private final String identity;
+    private final Event<PodLeaving> leaving;
+    private final AtomicBoolean left = new AtomicBoolean();
     private volatile SharedIndexInformer<Endpoints> endpoints;
     private volatile SharedIndexInformer<EndpointSlice> slices;
 
-    public PeerWatcher(KubernetesClient client, ClusterConfig config, ClusterMode mode, ObserverMetrics metrics) {
+    public PeerWatcher(KubernetesClient client, ClusterConfig config, ClusterMode mode, ObserverMetrics metrics,
+            PodIdentity pod, Event<PodLeaving> leaving) {
         this.client = client;
         this.config = config;
         this.mode = mode;
         this.metrics = metrics;
+        this.identity = pod.name();
+        this.leaving = leaving;
     }
 
     /**
@@ -62,6 +70,22 @@ public class PeerWatcher {
         }
         SharedIndexInformer<Pod> pods = client.pods().inNamespace(ns).withLabelSelector(config.podSelector())
                 .runnableInformer(0);
+        pods.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                checkSelf(pod);
+            }
+
+            @Override
+            public void onUpdate(Pod oldPod, Pod newPod) {
+                checkSelf(newPod);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+                checkSelf(pod);
+            }
+        });
         start(pods);
         LOG.infof("Watching %s of service %s and pods %s in namespace %s",
                 config.discovery() == ClusterConfig.Discovery.ENDPOINT_SLICES ? "EndpointSlices" : "Endpoints",
@@ -99,6 +123,16 @@ public class PeerWatcher {
         }));
         informers.add(informer);
         return informer;
+    }
+
+    /** Fires {@link PodLeaving} once, the first time this pod's own Pod is seen deleted or being deleted. */
+    private void checkSelf(Pod pod) {
+        if (identity.equals(pod.getMetadata().getName()) && pod.getMetadata().getDeletionTimestamp() != null
+                && left.compareAndSet(false, true)) {
+            LOG.infof("This pod (%s) is being deleted (deletionTimestamp %s)", identity,
+                    pod.getMetadata().getDeletionTimestamp());
+            leaving.fire(new PodLeaving(identity));
+        }
     }
 
     /**

@@ -24,4 +24,11 @@ public interface LeaderConfig {
     /** How often candidates try to acquire, and the leader renews. */
     @WithDefault("2s")
     Duration retryPeriod();
+
+    /**
+     * Followers that see the Lease released (or expired) try to take it at once, each after a random delay of up
+     * to this long, so they do not all write at the same instant. Zero: no spread.
+     */
+    @WithDefault("100ms")
+    Duration takeoverSpread();
 }

@@ -32,6 +32,11 @@ final class LeaderTimings {
             throw new ConfigurationException("observer.leader.lease-duration=" + lease
                     + " must be greater than observer.leader.renew-deadline=" + renew);
         }
+        Duration spread = config.takeoverSpread();
+        if (spread.isNegative() || spread.compareTo(retry) >= 0) {
+            throw new ConfigurationException("observer.leader.takeover-spread=" + spread
+                    + " must be at least 0 and less than observer.leader.retry-period=" + retry);
+        }
         if (renew.toMillis() <= JITTER_FACTOR * retry.toMillis()) {
             throw new ConfigurationException("observer.leader.renew-deadline=" + renew + " must be greater than "
                     + JITTER_FACTOR + " x observer.leader.retry-period=" + retry);

@@ -45,6 +45,7 @@ public class ObserverMetrics {
     private final Counter tooSlow;
     private final Counter orphaned;
     private final Timer convergenceToPublication;
+    private final Timer takeoverToVerdict;
     private final Map<PollOutcome, Counter> polls = new EnumMap<>(PollOutcome.class);
     private final Timer pollDuration;
     private final Map<ApiOperation, Counter> apiErrors = new EnumMap<>(ApiOperation.class);
@@ -64,6 +65,9 @@ public class ObserverMetrics {
                 .register(registry));
         convergenceToPublication = track(Timer.builder("version_observer_convergence_to_publication")
                 .description("from the cluster converging on a version to its publication in the Lease")
+                .publishPercentileHistogram().register(registry));
+        takeoverToVerdict = track(Timer.builder("version_observer_takeover_to_verdict")
+                .description("from acquiring the Lease to the monitor's first verdict (every serving pod polled)")
                 .publishPercentileHistogram().register(registry));
         pollDuration = track(Timer.builder("version_observer_poll_duration")
                 .description("duration of /version polls of peers").publishPercentileHistogram().register(registry));
@@ -110,6 +114,10 @@ public class ObserverMetrics {
         track(Counter.builder("version_observer_publications").description("versions published by this pod as leader")
                 .tag("version", version).register(registry)).increment();
         convergenceToPublication.record(sinceConvergence);
+    }
+
+    public void firstVerdict(Duration sinceTakeover) {
+        takeoverToVerdict.record(sinceTakeover);
     }
 
     public void polled(PollOutcome outcome, Duration took) {

@@ -145,10 +145,13 @@ public class Monitor implements LeaderTask {
         private AppVersion publishedThisTerm;
         private ClusterState last;
         private long convergedAtNanos;
+        private final long startedNanos = System.nanoTime();
+        private boolean verdictGiven;
 
         void start() {
             subscription = peers.subscribe(this::trigger);
-            trigger();
+            // No debounce for the first look: a successor's first verdict is on the critical path of a handover.
+            onThread(this::evaluate);
         }
 
         void stop() {
@@ -236,6 +239,12 @@ public class Monitor implements LeaderTask {
         }
 
         private void report(ClusterState next) {
+            if (!verdictGiven && next.kind() != ClusterState.Kind.PENDING && next.kind() != ClusterState.Kind.UNKNOWN) {
+                verdictGiven = true;
+                Duration took = since(startedNanos);
+                metrics.firstVerdict(took);
+                LOG.infof("First verdict %d ms after taking the lead: %s", took.toMillis(), next.kind());
+            }
             state = next;
             peerStates = List.copyOf(states.values());
             metrics.clusterState(next.kind());

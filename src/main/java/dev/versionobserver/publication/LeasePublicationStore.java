@@ -1,11 +1,13 @@
 package dev.versionobserver.publication;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
@@ -14,11 +16,13 @@ import org.jboss.logging.Logger;
 import dev.versionobserver.cluster.ClusterMode;
 import dev.versionobserver.cluster.PodIdentity;
 import dev.versionobserver.leader.LeaderConfig;
+import dev.versionobserver.leader.LeaseObserved;
 import dev.versionobserver.metrics.ObserverMetrics;
 import dev.versionobserver.version.AppVersion;
 import dev.versionobserver.version.CompatibilityPolicy;
 import dev.versionobserver.version.VersionConfig;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -58,11 +62,14 @@ public class LeasePublicationStore {
     private final CompatibilityPolicy policy;
     private final PublishedVersion published;
     private final ObserverMetrics metrics;
+    private final Event<LeaseObserved> observed;
     private volatile SharedIndexInformer<Lease> informer;
     private volatile Map<String, String> lastAnnotations = Map.of();
 
     public LeasePublicationStore(KubernetesClient client, ClusterMode mode, LeaderConfig leader, PodIdentity pod,
-            VersionConfig versions, PublishedVersion published, ObserverMetrics metrics) {
+            VersionConfig versions, PublishedVersion published, ObserverMetrics metrics,
+            Event<LeaseObserved> observed) {
+        this.observed = observed;
         this.client = client;
         this.mode = mode;
         this.leaseName = leader.leaseName();
@@ -102,6 +109,10 @@ public class LeasePublicationStore {
     }
 
     private void follow(Lease lease) {
+        LeaseSpec spec = lease.getSpec();
+        observed.fire(new LeaseObserved(spec == null ? null : spec.getHolderIdentity(),
+                Duration.ofSeconds(spec == null || spec.getLeaseDurationSeconds() == null ? 0
+                        : spec.getLeaseDurationSeconds())));
         Map<String, String> annotations = lease.getMetadata().getAnnotations();
         lastAnnotations = annotations == null ? Map.of() : Map.copyOf(annotations);
         readVersion(lease).ifPresent(published::observe);

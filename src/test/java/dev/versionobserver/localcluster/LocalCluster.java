@@ -54,12 +54,18 @@ public final class LocalCluster implements AutoCloseable {
         long terminationStarted;
         boolean sigtermSent;
         int restarts;
+        /** controller.kubernetes.io/pod-deletion-cost: the ReplicaSet controller removes lower costs first. */
+        int deletionCost;
 
         PodRuntime(String name, String ip, String version) {
             this.name = name;
             this.ip = ip;
             this.version = version;
         }
+    }
+
+    /** One version of the Lease as the harness's own watch saw it: when, and who held it (empty: released). */
+    public record LeaseEvent(long nanos, String holder, String published, String publishedAt) {
     }
 
     /** What a pod looks like from outside, for tests and the timeline. */
@@ -94,6 +100,9 @@ public final class LocalCluster implements AutoCloseable {
     private volatile boolean holdScaleDown;
     private volatile long lastOldPodLeftNanos;
     private int revision;
+    private final List<LeaseEvent> leaseHistory = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, Long> terminationStarted = new java.util.concurrent.ConcurrentHashMap<>();
+    private final io.fabric8.kubernetes.client.Watch leaseWatch;
 
     /** Harness settings; the defaults are Kubernetes' own where Kubernetes has one. */
     public record Options(double maxSurge, double maxUnavailable, Duration preStop, Duration gracePeriod,
@@ -101,6 +110,12 @@ public final class LocalCluster implements AutoCloseable {
         public static Options defaults() {
             return new Options(0.25, 0.25, Duration.ofMillis(500), Duration.ofSeconds(10), Map.of(), null,
                     "127.0.0.", false);
+        }
+
+        /** The preStop pause before SIGTERM (the chart's is 5 s; the default here is short to keep tests fast). */
+        public Options withPreStop(Duration pause) {
+            return new Options(maxSurge, maxUnavailable, pause, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
+                    apiFaults);
         }
 
         public Options withEnv(Map<String, String> env) {
@@ -169,6 +184,25 @@ public final class LocalCluster implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("cannot start the Service proxy", e);
         }
+        this.leaseWatch = client.leases().inNamespace(NAMESPACE).withName(LEASE).watch(
+                new io.fabric8.kubernetes.client.Watcher<Lease>() {
+                    @Override
+                    public void eventReceived(Action action, Lease lease) {
+                        if (action == Action.ADDED || action == Action.MODIFIED) {
+                            String holder = holder(lease);
+                            String published = publishedIn(lease);
+                            Map<String, String> annotations = lease.getMetadata().getAnnotations();
+                            leaseHistory.add(new LeaseEvent(System.nanoTime(), holder == null ? "" : holder,
+                                    published, annotations == null ? null
+                                            : annotations.get(LeasePublicationStore.AT_ANNOTATION)));
+                        }
+                    }
+
+                    @Override
+                    public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                        // the harness's own watch on the embedded API ends only at close
+                    }
+                });
         loop.scheduleWithFixedDelay(this::reconcile, 0, 100, TimeUnit.MILLISECONDS);
     }
 
@@ -239,6 +273,34 @@ public final class LocalCluster implements AutoCloseable {
             pod.process.kill();
             return null;
         });
+    }
+
+    /**
+     * Sets a pod's {@code controller.kubernetes.io/pod-deletion-cost}: when the Deployment scales old or surplus
+     * pods down, lower costs go first (as the ReplicaSet controller ranks them).
+     */
+    public void setDeletionCost(String name, int cost) {
+        call(() -> {
+            PodRuntime pod = pods.get(name);
+            if (pod == null) {
+                throw new IllegalArgumentException("no pod " + name);
+            }
+            pod.deletionCost = cost;
+            client.pods().inNamespace(NAMESPACE).withName(name).edit(p -> new io.fabric8.kubernetes.api.model
+                    .PodBuilder(p).editMetadata().addToAnnotations("controller.kubernetes.io/pod-deletion-cost",
+                            Integer.toString(cost)).endMetadata().build());
+            return null;
+        });
+    }
+
+    /** Every version of the Lease the harness's watch saw, oldest first. */
+    public List<LeaseEvent> leaseHistory() {
+        return List.copyOf(leaseHistory);
+    }
+
+    /** System.nanoTime() when the named pod got its deletionTimestamp, if it did. */
+    public Optional<Long> terminationStartedNanos(String name) {
+        return Optional.ofNullable(terminationStarted.get(name));
     }
 
     /** Holds the rollout before any old pod is removed (as a paused Deployment would), or lets it go on. */
@@ -484,14 +546,17 @@ public final class LocalCluster implements AutoCloseable {
         }
         if (old.isEmpty()) {
             // Plain scale-down: not-ready pods first.
-            current.stream().sorted(Comparator.comparing((PodRuntime p) -> p.ready))
+            current.stream().sorted(Comparator.comparing((PodRuntime p) -> p.ready)
+                    .thenComparingInt(p -> p.deletionCost))
                     .limit(Math.max(0, current.size() - replicas)).forEach(this::beginTermination);
             return;
         }
         if (holdScaleDown) {
             return;
         }
-        // Scale down old pods: never below minAvailable counting the new pods that are not ready yet.
+        // Scale down old pods: never below minAvailable counting the new pods that are not ready yet; lower
+        // deletion costs first (stable otherwise: oldest first).
+        old = old.stream().sorted(Comparator.comparingInt((PodRuntime p) -> p.deletionCost)).toList();
         long newUnavailable = current.stream().filter(p -> !p.ready).count();
         long maxScaledDown = live.size() - minAvailable - newUnavailable;
         for (PodRuntime pod : old) {
@@ -552,6 +617,7 @@ public final class LocalCluster implements AutoCloseable {
         }
         pod.terminating = true;
         pod.terminationStarted = System.nanoTime();
+        terminationStarted.put(pod.name, pod.terminationStarted);
         objects.beginTermination(pod.name);
         if (version != null && pods.values().stream().noneMatch(p -> !p.terminating && !p.version.equals(version))) {
             lastOldPodLeftNanos = System.nanoTime(); // the last old pod just left the Endpoints: convergence
@@ -587,6 +653,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private void closeInfrastructure() throws Exception {
+        leaseWatch.close();
         service.close();
         if (apiProxy != null) {
             apiProxy.close();

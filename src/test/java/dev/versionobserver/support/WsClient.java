@@ -26,7 +26,14 @@ public final class WsClient implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    /** A text message and the System.nanoTime() at which it arrived. */
+    public record Received(JsonNode json, long arrivedNanos) {
+    }
+
+    private record Text(String text, long arrivedNanos) {
+    }
+
+    private final LinkedBlockingQueue<Text> messages = new LinkedBlockingQueue<>();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     private final Session session;
 
@@ -39,7 +46,8 @@ public final class WsClient implements AutoCloseable {
         this.session = container.connectToServer(new Endpoint() {
             @Override
             public void onOpen(Session session, EndpointConfig config) {
-                session.addMessageHandler(String.class, (MessageHandler.Whole<String>) messages::add);
+                session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> messages.add(
+                        new Text(text, System.nanoTime())));
             }
 
             @Override
@@ -65,18 +73,28 @@ public final class WsClient implements AutoCloseable {
 
     /** Next text message as JSON, failing the test if none arrives within the bound. */
     public JsonNode next(Duration within) throws Exception {
-        String message = messages.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+        return nextReceived(within).json();
+    }
+
+    /** Next text message with its arrival time, failing the test if none arrives within the bound. */
+    public Received nextReceived(Duration within) throws Exception {
+        Text message = messages.poll(within.toMillis(), TimeUnit.MILLISECONDS);
         if (message == null) {
             throw new AssertionError("no WebSocket message within " + within);
         }
-        return MAPPER.readTree(message);
+        return new Received(MAPPER.readTree(message.text()), message.arrivedNanos());
+    }
+
+    /** How many messages arrived and were not taken yet. */
+    public int pending() {
+        return messages.size();
     }
 
     /** Messages received so far and not yet taken. */
     public List<String> drain() {
-        List<String> out = new java.util.ArrayList<>();
-        messages.drainTo(out);
-        return out;
+        List<Text> taken = new java.util.ArrayList<>();
+        messages.drainTo(taken);
+        return taken.stream().map(Text::text).toList();
     }
 
     public CloseReason awaitClose(Duration within) throws Exception {
