@@ -12,8 +12,9 @@ import java.util.Set;
  * <li>pods: list + watch ({@link PeerWatcher}'s informer; events only trigger re-evaluation)</li>
  * <li>endpoints or endpointslices: list + watch ({@link PeerWatcher}'s informer)</li>
  * <li>leases: create (the first candidate creates the Lease; create cannot be restricted by name)</li>
- * <li>the named Lease: get + patch (fabric8 LeaderElector: read, acquire, renew, release), update (the fenced
- * publication), list + watch with a metadata.name field selector (every pod follows the publication)</li>
+ * <li>the named Lease: get + patch (fabric8 LeaderElector: read, acquire, renew), update (the release by
+ * {@code leader.LeaderElection}, the fenced publication), list + watch with a metadata.name field selector (every
+ * pod follows the publication and the holder)</li>
  * </ul>
  */
 public final class ApiAccess {

@@ -67,10 +67,15 @@ public final class Benchmarks {
         boolean quick = List.of(args).contains("--quick") || List.of(args).contains("quick");
         boolean onlyFailover = List.of(args).contains("failover");
         boolean onlyAbuse = List.of(args).contains("abuse");
+        boolean onlyHandover = List.of(args).contains("handover");
         Benchmarks bench = new Benchmarks();
         try {
             bench.line("# Version Observer benchmarks (" + (quick ? "quick" : "full") + "), "
                     + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.version"));
+            if (onlyHandover) {
+                bench.handover(Integer.getInteger("bench.rollouts", 20));
+                return;
+            }
             if (!onlyFailover && !onlyAbuse) {
                 bench.startup(quick ? 3 : 5);
                 for (int n : quick ? new int[] { 3, 10, 30 } : new int[] { 3, 10, 30, 100 }) {
@@ -88,6 +93,7 @@ public final class Benchmarks {
             }
             if (!onlyAbuse) {
                 bench.failover();
+                bench.handover(quick ? 5 : 20);
             }
             if (!onlyFailover) {
                 bench.abusiveClients(quick ? 2 : 10, quick ? 100 : 300);
@@ -419,6 +425,68 @@ public final class Benchmarks {
                         next.equals(leader) ? "the same pod, its container restarted" : "another pod"));
             }
         }
+    }
+
+    // ---- 5b. handover -----------------------------------------------------------------------------------
+
+    /**
+     * Rolling updates of 3 replicas (maxSurge 1, maxUnavailable 0) with the shipped election timings and the
+     * chart's 5 s preStop; every rollout starts with an old pod leading (all pods are old then), and the
+     * Deployment removes the oldest first, so the leader leaves mid-rollout. Pages open a socket on each new pod as
+     * it becomes ready; the figure is from the Endpoints losing their last old address to a page receiving
+     * {@code new_version} (pages open before the publication only). Raw samples: target/bench-handover.csv.
+     * {@code -Dvo.jar=...} runs another build's jar under the same harness (before/after).
+     */
+    void handover(int rollouts) throws Exception {
+        List<Double> told = new ArrayList<>();
+        List<String> csv = new ArrayList<>(List.of("rollout,version,leader_before,page,told_ms"));
+        try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withPreStop(Duration.ofSeconds(5)),
+                line -> { })) {
+            cluster.deploy("1.0.0", 3);
+            await().atMost(WAIT).until(cluster::rolledOut);
+            await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("1.0.0")));
+            for (int i = 0; i < rollouts; i++) {
+                String version = (i + 2) + ".0.0";
+                String leaderBefore = cluster.leader().orElse("?");
+                Map<String, dev.versionobserver.support.WsClient> pages = new java.util.LinkedHashMap<>();
+                Map<String, String> helloPublished = new HashMap<>();
+                cluster.rollout(version);
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
+                    for (PodInfo pod : cluster.pods()) {
+                        if (pod.version().equals(version) && pod.ready() && !pod.terminating()
+                                && !pages.containsKey(pod.name())) {
+                            dev.versionobserver.support.WsClient page = dev.versionobserver.support.WsClient.connect(
+                                    cluster.socketUri(pod, "1.0.0"));
+                            pages.put(pod.name(), page);
+                            helloPublished.put(pod.name(), page.next(WAIT).path("published").asText());
+                        }
+                    }
+                    return cluster.rolledOut();
+                });
+                await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of(version)));
+                long converged = cluster.lastOldPodLeftNanos();
+                for (Map.Entry<String, dev.versionobserver.support.WsClient> page : pages.entrySet()) {
+                    if (!version.equals(helloPublished.get(page.getKey()))) {
+                        double ms = (page.getValue().nextReceived(WAIT).arrivedNanos() - converged) / 1e6;
+                        told.add(ms);
+                        csv.add(String.format("%d,%s,%s,%s,%.1f", i + 1, version, leaderBefore, page.getKey(), ms));
+                    }
+                    page.getValue().close();
+                }
+            }
+            // Reported before the cluster closes: closing fails if a pod logged a blocked-thread warning.
+            reportHandover(rollouts, told, csv);
+        }
+    }
+
+    private void reportHandover(int rollouts, List<Double> told, List<String> csv) throws Exception {
+        Files.write(Path.of("target", "bench-handover.csv"), csv);
+        List<Double> sorted = new ArrayList<>(told);
+        Collections.sort(sorted);
+        line(String.format("## 5b. Handover (%s): last old address left -> page told over %d rollouts with an old "
+                + "leader (lease 15 s, renew 10 s, retry 2 s, preStop 5 s): p50 %.0f ms, p99 %.0f ms, max %.0f ms "
+                + "(n=%d pages; raw: target/bench-handover.csv)", ServiceProcess.JAR, rollouts,
+                percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1), sorted.size()));
     }
 
     // ---- 7. abusive clients --------------------------------------------------------------------------------

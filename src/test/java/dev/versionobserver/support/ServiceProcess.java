@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
 
-    public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /** The packaged jar; {@code -Dvo.jar=PATH} runs another build's (benchmarks: before/after). */
+    public static final Path JAR = Path.of(System.getProperty("vo.jar", "target/quarkus-app/quarkus-run.jar"));
     /** What Vert.x' BlockedThreadChecker logs ("Thread Thread[...] has been blocked for 2345 ms, ..."). */
     public static final String BLOCKED_THREAD = "has been blocked for";
 
