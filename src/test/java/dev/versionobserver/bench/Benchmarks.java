@@ -441,7 +441,13 @@ public final class Benchmarks {
         List<Double> told = new ArrayList<>();
         List<String> csv = new ArrayList<>(List.of("rollout,version,leader_before,page,told_ms"));
         try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withPreStop(Duration.ofSeconds(5)),
-                line -> { })) {
+                line -> { });
+                StallProbe stalls = new StallProbe(() -> {
+                    Map<String, URI> ready = new java.util.LinkedHashMap<>();
+                    cluster.pods().stream().filter(PodInfo::ready)
+                            .forEach(p -> ready.put(p.name() + "#" + p.restarts(), cluster.socketUri(p, "1.0.0")));
+                    return ready;
+                })) {
             cluster.deploy("1.0.0", 3);
             await().atMost(WAIT).until(cluster::rolledOut);
             await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("1.0.0")));
@@ -476,6 +482,7 @@ public final class Benchmarks {
             }
             // Reported before the cluster closes: closing fails if a pod logged a blocked-thread warning.
             reportHandover(rollouts, told, csv);
+            line("   " + stalls.summary());
         }
     }
 
