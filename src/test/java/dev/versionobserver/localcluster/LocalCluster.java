@@ -54,6 +54,7 @@ public final class LocalCluster implements AutoCloseable {
         long terminationStarted;
         boolean sigtermSent;
         int restarts;
+        int probeFailures;
         /** controller.kubernetes.io/pod-deletion-cost: the ReplicaSet controller removes lower costs first. */
         int deletionCost;
 
@@ -83,7 +84,9 @@ public final class LocalCluster implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+    private static final int PROBE_FAILURE_THRESHOLD = 3;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build();
     private final Map<String, PodRuntime> pods = new LinkedHashMap<>();
     /** Processes of pods that are gone, kept for their logs. */
     private final Map<String, ServiceProcess> gone = new LinkedHashMap<>();
@@ -503,7 +506,14 @@ public final class LocalCluster implements AutoCloseable {
             pod.process = startProcess(pod);
             return;
         }
-        setReady(pod, probe(pod));
+        // The kubelet's readiness defaults: 1 s timeout, one success makes a pod ready, three failures in a row
+        // make it not ready (a single slow answer on a loaded machine is not a flap).
+        if (probe(pod)) {
+            pod.probeFailures = 0;
+            setReady(pod, true);
+        } else if (++pod.probeFailures >= PROBE_FAILURE_THRESHOLD || !pod.ready) {
+            setReady(pod, false);
+        }
     }
 
     private void setReady(PodRuntime pod, boolean ready) {
@@ -519,7 +529,7 @@ public final class LocalCluster implements AutoCloseable {
         try {
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
                     URI.create("http://" + pod.ip + ":" + port + "/q/health/ready"))
-                    .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.discarding());
+                    .timeout(PROBE_TIMEOUT).build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
             return false;
