@@ -21,8 +21,7 @@ final class ChromiumPage implements DemoPage {
     }
 
     static boolean available() {
-        return java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/chromium"))
-                && java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/chromedriver"));
+        return Browser.available();
     }
 
     Browser browser() {

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.versionobserver.support.Browser;
+
 /**
  * {@code ./mvnw -B -Pdemo -DskipTests package}: runs Version Observer as a local cluster and plays the demo
  * scenario (or, with {@code --interactive}, takes commands). Exit status 0 when the scenario went as expected.
@@ -81,11 +83,14 @@ public final class LocalClusterMain {
             boolean chromium = ChromiumPage.available();
             List<String> failures = new DemoScenario(cluster, pages, timeline).run(replicas, pageCount,
                     () -> chromium ? new ChromiumPage(cluster.serviceUrl() + "/") : new SocketPage(cluster.serviceUrl()));
+            String kind = chromium ? "pages in headless Chromium"
+                    : "simulated pages (no " + Browser.binaries() + ": install Debian's chromium and chromium-driver "
+                            + "for real browsers)";
             if (failures.isEmpty()) {
-                timeline.accept("scenario finished as expected");
+                timeline.accept("scenario finished as expected, " + kind);
                 return 0;
             }
-            timeline.accept("scenario FAILED: " + String.join("; ", failures));
+            timeline.accept("scenario FAILED, " + kind + ": " + String.join("; ", failures));
             return 1;
         } finally {
             close(cluster, pages, timeline);

@@ -32,6 +32,16 @@ public final class Browser implements AutoCloseable {
     private final ChromeDriver driver;
     private final Path profile;
 
+    /** Whether the configured Chromium and chromedriver (the properties this class honours) are installed. */
+    public static boolean available() {
+        return Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER));
+    }
+
+    /** What {@link #available()} looks for, for messages. */
+    public static String binaries() {
+        return CHROMIUM + " and " + CHROMEDRIVER;
+    }
+
     public Browser() throws Exception {
         profile = Files.createTempDirectory("vo-chrome");
         ChromeOptions options = new ChromeOptions();
