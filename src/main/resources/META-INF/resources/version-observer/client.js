@@ -71,6 +71,7 @@ export function connect(userOptions = {}) {
     promptCount: 0,
     connects: 0,
     abandoned: 0,
+    pongs: 0,
     lastMessage: null,
   };
   let socket = null;
@@ -212,6 +213,8 @@ export function connect(userOptions = {}) {
       if (message.stale === true && message.published) {
         onStale(message.published, null);
       }
+    } else if (message.type === 'pong') {
+      state.pongs++;
     } else if (message.type === 'new_version') {
       state.published = message.version;
       if (message.stale === true) {

@@ -23,8 +23,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * A bounded, seeded fuzz run over every endpoint: random paths, methods, headers, query strings and bodies,
- * then raw malformed requests. Nothing may answer 5xx or leak a stack trace. The seed is printed so a failure
- * can be replayed with -Dfuzz.seed.
+ * then raw malformed requests. Nothing may answer 5xx or leak a stack trace. The seed is fixed by default and
+ * printed; -Dfuzz.seed=N runs another sequence (and replays a failure).
  */
 @QuarkusTest
 class HttpFuzzTest {
@@ -43,13 +43,13 @@ class HttpFuzzTest {
 
     @Test
     void randomRequestsNeverGet5xxOrStackTraces() throws Exception {
-        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        // A fixed seed by default, so every run (and CI) sends the same requests; -Dfuzz.seed=N explores others.
+        long seed = Long.getLong("fuzz.seed", 20261202L);
         System.out.println("HttpFuzzTest seed " + seed);
         Random random = new Random(seed);
         List<String> failures = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         int sent = 0;
-        for (int i = 0; i < REQUESTS && System.nanoTime() < deadline; i++) {
+        for (int i = 0; i < REQUESTS; i++) {
             String path = PATHS[random.nextInt(PATHS.length)];
             if (random.nextInt(3) == 0) {
                 path += (path.contains("?") ? "&" : "?") + randomQuery(random);
