@@ -28,11 +28,8 @@ import dev.versionobserver.leader.LeaderTask;
 import dev.versionobserver.metrics.ObserverMetrics;
 import dev.versionobserver.publication.LeasePublicationStore;
 import dev.versionobserver.publication.PublishOutcome;
-import dev.versionobserver.publication.PublishedVersion;
 import dev.versionobserver.status.RecentEvents;
 import dev.versionobserver.version.AppVersion;
-import dev.versionobserver.version.CompatibilityPolicy;
-import dev.versionobserver.version.VersionConfig;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -56,8 +53,6 @@ public class Monitor implements LeaderTask {
     private final PeerWatcher peers;
     private final VersionPoller poller;
     private final LeasePublicationStore store;
-    private final PublishedVersion published;
-    private final CompatibilityPolicy policy;
     private final MonitorConfig config;
     private final PollGate gate;
     private final ObserverMetrics metrics;
@@ -67,13 +62,11 @@ public class Monitor implements LeaderTask {
     private volatile ClusterState state = NOT_LEADING;
     private volatile List<PeerState> peerStates = List.of();
 
-    public Monitor(PeerWatcher peers, VersionPoller poller, LeasePublicationStore store, PublishedVersion published,
-            VersionConfig versions, MonitorConfig config, ObserverMetrics metrics, RecentEvents events) {
+    public Monitor(PeerWatcher peers, VersionPoller poller, LeasePublicationStore store, MonitorConfig config,
+            ObserverMetrics metrics, RecentEvents events) {
         this.peers = peers;
         this.poller = poller;
         this.store = store;
-        this.published = published;
-        this.policy = versions.compatibility();
         this.config = config;
         this.gate = new PollGate(config.maxConcurrentPolls());
         this.metrics = metrics;
@@ -307,10 +300,9 @@ public class Monitor implements LeaderTask {
             if (publishing || version.sameAs(publishedThisTerm)) {
                 return;
             }
-            AppVersion current = published.current().orElse(null);
-            if (current != null && policy.compatible(current, version)) {
-                return;
-            }
+            // Whether a page must be told is decided in one place, LeasePublicationStore.publish, against the Lease
+            // as read for the (fenced) write; it answers UNCHANGED for a compatible version, and publishedThisTerm
+            // then keeps this term from asking again.
             publishing = true;
             CompletableFuture<Void> settled = new CompletableFuture<>();
             publication = settled;

@@ -74,9 +74,8 @@ public final class Benchmarks {
                     + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.version"));
             if (onlyHandover) {
                 bench.handover(Integer.getInteger("bench.rollouts", 20));
-                return;
             }
-            if (!onlyFailover && !onlyAbuse) {
+            if (!onlyFailover && !onlyAbuse && !onlyHandover) {
                 bench.startup(quick ? 3 : 5);
                 for (int n : quick ? new int[] { 3, 10, 30 } : new int[] { 3, 10, 30, 100 }) {
                     bench.rolloutCost(n);
@@ -91,11 +90,11 @@ public final class Benchmarks {
                     bench.idleCapacity(n);
                 }
             }
-            if (!onlyAbuse) {
+            if (!onlyAbuse && !onlyHandover) {
                 bench.failover();
                 bench.handover(quick ? 5 : 20);
             }
-            if (!onlyFailover) {
+            if (!onlyFailover && !onlyHandover) {
                 bench.abusiveClients(quick ? 2 : 10, quick ? 100 : 300);
             }
         } finally {

@@ -130,4 +130,30 @@ class LeaderElectionClusterTest {
         assertThat(lease().getSpec().getHolderIdentity()).isEqualTo(POD);
         assertThat(lease().getSpec().getLeaseTransitions()).isGreaterThan(transitionsBefore);
     }
+
+    /**
+     * The store applies the compatibility rule to what the Lease says at the moment of the write; it is the only
+     * place that decides whether to write (the monitor asks it once per converged version and term). Removing that
+     * check makes the 2.1.0 write land and this test fail.
+     */
+    @Test
+    void theStoreDoesNotWriteAVersionCompatibleWithThePublishedOne() {
+        editLease(lease -> {
+            java.util.Map<String, String> annotations = new java.util.HashMap<>(java.util.Objects.requireNonNullElse(
+                    lease.getMetadata().getAnnotations(), java.util.Map.of()));
+            annotations.put(LeasePublicationStore.VERSION_ANNOTATION, "2.0.0");
+            annotations.put(LeasePublicationStore.AT_ANNOTATION, "set-by-the-test");
+            lease.getMetadata().setAnnotations(annotations);
+            return lease;
+        });
+
+        assertThat(store.publish(AppVersion.parse("2.1.0"))).isEqualTo(PublishOutcome.UNCHANGED);
+        assertThat(lease().getMetadata().getAnnotations())
+                .containsEntry(LeasePublicationStore.VERSION_ANNOTATION, "2.0.0")
+                .containsEntry(LeasePublicationStore.AT_ANNOTATION, "set-by-the-test");
+
+        assertThat(store.publish(AppVersion.parse("3.0.0"))).isEqualTo(PublishOutcome.PUBLISHED);
+        assertThat(lease().getMetadata().getAnnotations())
+                .containsEntry(LeasePublicationStore.VERSION_ANNOTATION, "3.0.0");
+    }
 }
