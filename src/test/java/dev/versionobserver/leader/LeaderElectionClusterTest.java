@@ -48,6 +48,9 @@ class LeaderElectionClusterTest {
     @Inject
     LeasePublicationStore store;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     @BeforeEach
     void thisPodLeads() {
         await().atMost(WAIT).until(() -> election.isLeader());
@@ -155,5 +158,18 @@ class LeaderElectionClusterTest {
         assertThat(store.publish(AppVersion.parse("3.0.0"))).isEqualTo(PublishOutcome.PUBLISHED);
         assertThat(lease().getMetadata().getAnnotations())
                 .containsEntry(LeasePublicationStore.VERSION_ANNOTATION, "3.0.0");
+    }
+
+    /** Takeover to first verdict is on the critical path of a handover: a new term records it. */
+    @Test
+    void everyTermTimesItsFirstVerdict() {
+        io.micrometer.core.instrument.Timer timer = registry.find("version_observer_takeover_to_verdict").timer();
+        assertThat(timer).isNotNull();
+        long before = timer.count();
+        takeOver("pod-z", 1);
+        await().atMost(WAIT).until(() -> !election.isLeader());
+        // pod-z never renews: this pod takes the Lease back, a new term, and judges the (empty) cluster.
+        await().atMost(WAIT).until(() -> election.isLeader());
+        await().atMost(WAIT).until(() -> timer.count() >= before + 1);
     }
 }

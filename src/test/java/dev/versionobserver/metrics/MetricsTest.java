@@ -48,6 +48,7 @@ class MetricsTest {
                 .contains("version_observer_poll_duration_seconds_count")
                 .contains("version_observer_cluster_state{state=\"converged\"}")
                 .contains("version_observer_convergence_to_publication_seconds_count")
+                .contains("version_observer_takeover_to_verdict_seconds_count")
                 .contains("version_observer_kubernetes_api_errors_total{operation=\"list_watch\"}");
         assertThat(sample(metrics, "version_observer_leader")).isZero();
     }
