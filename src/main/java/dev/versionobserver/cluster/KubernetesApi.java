@@ -9,8 +9,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
+import io.quarkus.runtime.ResettableSystemProperties;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 
 /**
  * The Kubernetes client of this service, replacing the Quarkus default bean for one reason: the default one runs
@@ -29,8 +31,21 @@ public class KubernetesApi {
     /** Two loops: a large list being decoded on one does not delay the Lease watch on the other. */
     static final int EVENT_LOOPS = 2;
 
-    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS)
-            .setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
+    private final Vertx vertx = clientVertx();
+
+    /**
+     * Built as Quarkus builds the Vert.x of its own Kubernetes client when it has none to share: the JDK's name
+     * resolver (as the rest of the JVM resolves), no file cache or classpath resolving (an HTTP client serves no
+     * files, and the root filesystem is read-only in the chart).
+     */
+    private static Vertx clientVertx() {
+        try (ResettableSystemProperties jdkResolver = ResettableSystemProperties.of("vertx.disableDnsResolver",
+                "true")) {
+            return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS).setWorkerPoolSize(1)
+                    .setInternalBlockingPoolSize(1).setFileSystemOptions(new FileSystemOptions()
+                            .setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+        }
+    }
 
     @Produces
     @ApplicationScoped

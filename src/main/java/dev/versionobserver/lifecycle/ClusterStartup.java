@@ -69,7 +69,13 @@ public class ClusterStartup {
 
     private void join() {
         long started = System.nanoTime();
-        Duration warm = warmup.warm();
+        Duration warm = Duration.ZERO;
+        try {
+            warm = warmup.warm();
+        } catch (RuntimeException e) {
+            // Only a cost is lost (the first decode builds the deserializers itself): never a pod that cannot join.
+            LOG.warnf("Warming the Kubernetes model failed (%s); joining anyway", e.toString());
+        }
         stage = Stage.SYNCING;
         CompletableFuture<Void> synced = CompletableFuture.allOf(peers.start(), lease.start());
         try {
