@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.EndpointsList;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.WatchEvent;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseList;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -45,13 +44,12 @@ public class ModelWarmup {
                     + "\"acquireTime\":\"2026-01-01T00:00:00.000000Z\",\"renewTime\":\"2026-01-01T00:00:00.000000Z\"}}");
 
     private final KubernetesSerialization serialization;
-    private volatile Duration took;
 
     public ModelWarmup(KubernetesSerialization serialization) {
         this.serialization = serialization;
     }
 
-    /** Warms every type; blocking, for a worker thread. Idempotent (later calls are cheap). */
+    /** Warms every type and says how long it took; blocking, for a worker thread. */
     public Duration warm() {
         long started = System.nanoTime();
         for (Class<? extends KubernetesResource> list : LISTS) {
@@ -63,14 +61,8 @@ public class ModelWarmup {
             // The write path too: the election and the publication send Leases.
             serialization.asJson(event.getObject());
         }
-        serialization.asJson(serialization.unmarshal(WATCHED.get(3), Lease.class));
-        took = Duration.ofNanos(System.nanoTime() - started);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
         LOG.debugf("Kubernetes model warmed in %d ms", took.toMillis());
-        return took;
-    }
-
-    /** How long the last {@link #warm()} took, or null before it ran. */
-    public Duration took() {
         return took;
     }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -70,23 +71,7 @@ public class PeerWatcher {
         }
         SharedIndexInformer<Pod> pods = client.pods().inNamespace(ns).withLabelSelector(config.podSelector())
                 .runnableInformer(0);
-        pods.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                checkSelf(pod);
-            }
-
-            @Override
-            public void onUpdate(Pod oldPod, Pod newPod) {
-                checkSelf(newPod);
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
-                checkSelf(pod);
-            }
-        });
-        start(pods);
+        start(pods, this::checkSelf);
         LOG.infof("Watching %s of service %s and pods %s in namespace %s",
                 config.discovery() == ClusterConfig.Discovery.ENDPOINT_SLICES ? "EndpointSlices" : "Endpoints",
                 config.serviceName(), config.podSelector(), ns);
@@ -94,19 +79,28 @@ public class PeerWatcher {
     }
 
     private <T> SharedIndexInformer<T> start(SharedIndexInformer<T> informer) {
+        return start(informer, object -> {
+        });
+    }
+
+    /** Starts an informer whose every event recomputes the view, after {@code each} has seen the object. */
+    private <T> SharedIndexInformer<T> start(SharedIndexInformer<T> informer, Consumer<T> each) {
         informer.addEventHandler(new ResourceEventHandler<T>() {
             @Override
             public void onAdd(T obj) {
+                each.accept(obj);
                 changed();
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
+                each.accept(newObj);
                 changed();
             }
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                each.accept(obj);
                 changed();
             }
         });

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +39,7 @@ import dev.versionobserver.publication.LeasePublicationStore;
 import dev.versionobserver.support.FakeCluster;
 import dev.versionobserver.support.ServiceProcess;
 import dev.versionobserver.support.StandInPeer;
+import dev.versionobserver.support.WsClient;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;
@@ -442,7 +444,7 @@ public final class Benchmarks {
         try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withPreStop(Duration.ofSeconds(5)),
                 line -> { });
                 StallProbe stalls = new StallProbe(() -> {
-                    Map<String, URI> ready = new java.util.LinkedHashMap<>();
+                    Map<String, URI> ready = new LinkedHashMap<>();
                     cluster.pods().stream().filter(PodInfo::ready)
                             .forEach(p -> ready.put(p.name() + "#" + p.restarts(), cluster.socketUri(p, "1.0.0")));
                     return ready;
@@ -453,14 +455,14 @@ public final class Benchmarks {
             for (int i = 0; i < rollouts; i++) {
                 String version = (i + 2) + ".0.0";
                 String leaderBefore = cluster.leader().orElse("?");
-                Map<String, dev.versionobserver.support.WsClient> pages = new java.util.LinkedHashMap<>();
+                Map<String, WsClient> pages = new LinkedHashMap<>();
                 Map<String, String> helloPublished = new HashMap<>();
                 cluster.rollout(version);
                 await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
                     for (PodInfo pod : cluster.pods()) {
                         if (pod.version().equals(version) && pod.ready() && !pod.terminating()
                                 && !pages.containsKey(pod.name())) {
-                            dev.versionobserver.support.WsClient page = dev.versionobserver.support.WsClient.connect(
+                            WsClient page = WsClient.connect(
                                     cluster.socketUri(pod, "1.0.0"));
                             pages.put(pod.name(), page);
                             helloPublished.put(pod.name(), page.next(WAIT).path("published").asText());
@@ -470,7 +472,7 @@ public final class Benchmarks {
                 });
                 await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of(version)));
                 long converged = cluster.lastOldPodLeftNanos();
-                for (Map.Entry<String, dev.versionobserver.support.WsClient> page : pages.entrySet()) {
+                for (Map.Entry<String, WsClient> page : pages.entrySet()) {
                     if (!version.equals(helloPublished.get(page.getKey()))) {
                         double ms = (page.getValue().nextReceived(WAIT).arrivedNanos() - converged) / 1e6;
                         told.add(ms);

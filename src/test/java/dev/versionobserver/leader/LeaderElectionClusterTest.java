@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.time.ZonedDateTime;
 import java.time.ZoneOffset;
 
@@ -23,6 +26,8 @@ import dev.versionobserver.support.ClusterProfile;
 import dev.versionobserver.version.AppVersion;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -49,7 +54,7 @@ class LeaderElectionClusterTest {
     LeasePublicationStore store;
 
     @Inject
-    io.micrometer.core.instrument.MeterRegistry registry;
+    MeterRegistry registry;
 
     @BeforeEach
     void thisPodLeads() {
@@ -142,8 +147,8 @@ class LeaderElectionClusterTest {
     @Test
     void theStoreDoesNotWriteAVersionCompatibleWithThePublishedOne() {
         editLease(lease -> {
-            java.util.Map<String, String> annotations = new java.util.HashMap<>(java.util.Objects.requireNonNullElse(
-                    lease.getMetadata().getAnnotations(), java.util.Map.of()));
+            Map<String, String> annotations = new HashMap<>(Objects.requireNonNullElse(
+                    lease.getMetadata().getAnnotations(), Map.of()));
             annotations.put(LeasePublicationStore.VERSION_ANNOTATION, "2.0.0");
             annotations.put(LeasePublicationStore.AT_ANNOTATION, "set-by-the-test");
             lease.getMetadata().setAnnotations(annotations);
@@ -163,7 +168,7 @@ class LeaderElectionClusterTest {
     /** Takeover to first verdict is on the critical path of a handover: a new term records it. */
     @Test
     void everyTermTimesItsFirstVerdict() {
-        io.micrometer.core.instrument.Timer timer = registry.find("version_observer_takeover_to_verdict").timer();
+        Timer timer = registry.find("version_observer_takeover_to_verdict").timer();
         assertThat(timer).isNotNull();
         long before = timer.count();
         takeOver("pod-z", 1);

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,7 +28,11 @@ import dev.versionobserver.publication.LeasePublicationStore;
 import dev.versionobserver.support.FakeCluster;
 import dev.versionobserver.support.ServiceProcess;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 
 /**
  * A local stand-in for a Kubernetes cluster running Version Observer: real service processes, each on its own
@@ -103,9 +109,9 @@ public final class LocalCluster implements AutoCloseable {
     private volatile boolean holdScaleDown;
     private volatile long lastOldPodLeftNanos;
     private int revision;
-    private final List<LeaseEvent> leaseHistory = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final Map<String, Long> terminationStarted = new java.util.concurrent.ConcurrentHashMap<>();
-    private final io.fabric8.kubernetes.client.Watch leaseWatch;
+    private final List<LeaseEvent> leaseHistory = new CopyOnWriteArrayList<>();
+    private final Map<String, Long> terminationStarted = new ConcurrentHashMap<>();
+    private final Watch leaseWatch;
 
     /** Harness settings; the defaults are Kubernetes' own where Kubernetes has one. */
     public record Options(double maxSurge, double maxUnavailable, Duration preStop, Duration gracePeriod,
@@ -188,7 +194,7 @@ public final class LocalCluster implements AutoCloseable {
             throw new IOException("cannot start the Service proxy", e);
         }
         this.leaseWatch = client.leases().inNamespace(NAMESPACE).withName(LEASE).watch(
-                new io.fabric8.kubernetes.client.Watcher<Lease>() {
+                new Watcher<Lease>() {
                     @Override
                     public void eventReceived(Action action, Lease lease) {
                         if (action == Action.ADDED || action == Action.MODIFIED) {
@@ -202,7 +208,7 @@ public final class LocalCluster implements AutoCloseable {
                     }
 
                     @Override
-                    public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                    public void onClose(WatcherException cause) {
                         // the harness's own watch on the embedded API ends only at close
                     }
                 });
@@ -289,8 +295,7 @@ public final class LocalCluster implements AutoCloseable {
                 throw new IllegalArgumentException("no pod " + name);
             }
             pod.deletionCost = cost;
-            client.pods().inNamespace(NAMESPACE).withName(name).edit(p -> new io.fabric8.kubernetes.api.model
-                    .PodBuilder(p).editMetadata().addToAnnotations("controller.kubernetes.io/pod-deletion-cost",
+            client.pods().inNamespace(NAMESPACE).withName(name).edit(p -> new PodBuilder(p).editMetadata().addToAnnotations("controller.kubernetes.io/pod-deletion-cost",
                             Integer.toString(cost)).endMetadata().build());
             return null;
         });
