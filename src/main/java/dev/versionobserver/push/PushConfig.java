@@ -31,12 +31,21 @@ public interface PushConfig {
     int maxConnections();
 
     /**
-     * Open sockets per client address at most; further sockets are closed with 1013 once open. Behind an Ingress
-     * the address is the Ingress pod's unless quarkus.http.proxy.proxy-address-forwarding is enabled for trusted
-     * proxies.
+     * Open sockets per client address at most; further sockets are closed with 1013 once open. The address is the
+     * one a trusted proxy reports (see {@link #trustedProxies()}), else the TCP peer's.
      */
     @WithDefault("256")
     int maxConnectionsPerAddress();
+
+    /**
+     * Peers whose X-Forwarded-For / X-Forwarded-Host are believed (CIDRs or addresses; "none" trusts no one). The
+     * default is the private, shared (100.64/10), loopback and unique-local ranges, where ingress controllers, mesh
+     * sidecars and load balancers' inner hops connect from; clients reaching a pod from public addresses keep the
+     * per-address cap on their own address. Cloud proxies with public source ranges (e.g. Google's 35.191.0.0/16,
+     * 130.211.0.0/22) must be added.
+     */
+    @WithDefault("10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,127.0.0.0/8,::1,fc00::/7")
+    List<String> trustedProxies();
 
     /** Messages a client may send per minute (client.js sends a heartbeat ping every 30 s); beyond, 1008. */
     @WithDefault("60")

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,31 +19,50 @@ import jakarta.websocket.Session;
 import io.netty.channel.Channel;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Decides whether a WebSocket may open. Before the handshake: its Origin must be the page's own or an allowed one
  * (403 otherwise; cross-site WebSocket hijacking), and the pod must not be shutting down (503). On open: the
  * pod-wide and per-address caps must not be reached (the socket is then closed with 1013, try again later).
- * Counting uses the socket's TCP channel, reached through Undertow's session, because neither the Jakarta API nor a
- * Vert.x route sees when an upgraded connection ends.
+ *
+ * <p>The address is the client's as {@link ProxyTrust} reports it: behind a trusted proxy the address that proxy
+ * names, otherwise the TCP peer; the host compared with the Origin is likewise the forwarded one. Only the handshake request carries it, and only the session's TCP channel (reached
+ * through Undertow's session) sees the socket end, so the handshake filter hands the address to {@link #admit} by
+ * the TCP peer's ip:port, unique among open connections.
  */
 @Singleton
 public class SocketAdmission {
 
     private static final Logger LOG = Logger.getLogger(SocketAdmission.class);
     private static final String PATH = "/version/ws";
+    private static final String X_FORWARDED_FOR = "X-Forwarded-For";
+    private static final String X_FORWARDED_HOST = "X-Forwarded-Host";
+    private static final int ABANDONED_SWEEP_THRESHOLD = 1024;
+    private static final int MAX_WARNED = 1000;
+    private static final long HANDSHAKE_TTL_MILLIS = 60_000;
 
     private final PushConfig config;
+    private final ProxyTrust proxies;
     private final List<String> allowedOrigins;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     /** Admitted sockets whose connection is still open, with the time they were admitted (epoch ms). */
     private final Map<Session, Long> admitted = new ConcurrentHashMap<>();
+    /** Handshakes that passed the filter and whose socket has not opened yet, by TCP peer (ip:port). */
+    private final Map<String, Handshake> handshakes = new ConcurrentHashMap<>();
+    /** TCP peers already warned about: their forwarded headers are ignored (not a trusted proxy). */
+    private final Set<String> warnedUntrusted = ConcurrentHashMap.newKeySet();
     private volatile boolean shuttingDown;
 
-    public SocketAdmission(PushConfig config) {
+    /** What the handshake knew about the client: its address, and whether it sent forwarded headers in vain. */
+    private record Handshake(String client, boolean forwardedIgnored, long atMillis) {
+    }
+
+    public SocketAdmission(PushConfig config, ProxyTrust proxies) {
         this.config = config;
+        this.proxies = proxies;
         this.allowedOrigins = config.allowedOrigins().orElse(List.of()).stream()
                 .map(o -> o.strip().toLowerCase()).filter(o -> !o.isEmpty()).toList();
     }
@@ -57,8 +77,11 @@ public class SocketAdmission {
             rc.next();
             return;
         }
+        SocketAddress peer = rc.request().remoteAddress();
+        String peerAddress = peer == null ? null : peer.hostAddress();
         String origin = rc.request().getHeader(HttpHeaders.ORIGIN);
-        if (origin != null && !originAllowed(origin, rc.request().getHeader(HttpHeaders.HOST))) {
+        if (origin != null && !originAllowed(origin, proxies.host(peerAddress, rc.request().getHeader(HttpHeaders.HOST),
+                rc.request().getHeader(X_FORWARDED_HOST)))) {
             LOG.debugf("Refused WebSocket from origin %s", origin);
             rc.response().setStatusCode(403).end("origin not allowed");
             return;
@@ -69,7 +92,16 @@ public class SocketAdmission {
             rc.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, "1").end("server shutting down");
             return;
         }
+        if (peerAddress != null) {
+            String forwardedFor = rc.request().getHeader(X_FORWARDED_FOR);
+            handshakes.put(key(peer), new Handshake(proxies.client(peerAddress, forwardedFor),
+                    forwardedFor != null && !proxies.trusts(peerAddress), System.currentTimeMillis()));
+        }
         rc.next();
+    }
+
+    private static String key(SocketAddress peer) {
+        return peer.hostAddress() + ":" + peer.port();
     }
 
     /** The pre-shutdown phase (see SessionRegistry#onShutdown): no new socket from here on. */
@@ -83,8 +115,10 @@ public class SocketAdmission {
      */
     String admit(Session session) {
         Channel channel = SocketChannels.of(session).orElse(null);
-        String address = channel != null && channel.remoteAddress() instanceof InetSocketAddress inet
-                ? inet.getAddress().getHostAddress() : "unknown";
+        Handshake handshake = channel != null && channel.remoteAddress() instanceof InetSocketAddress inet
+                ? handshakes.remove(inet.getAddress().getHostAddress() + ":" + inet.getPort()) : null;
+        forgetAbandonedHandshakes();
+        String address = handshake != null ? handshake.client() : "unknown";
         if (open.incrementAndGet() > config.maxConnections()) {
             open.decrementAndGet();
             return "too many connections";
@@ -96,6 +130,13 @@ public class SocketAdmission {
         });
         if (mine.get() > config.maxConnectionsPerAddress()) {
             release(address);
+            if (handshake != null && handshake.forwardedIgnored() && warnedUntrusted.size() < MAX_WARNED
+                    && warnedUntrusted.add(address)) {
+                LOG.warnf("Refusing WebSockets from %s over the per-address cap (%d): it sends X-Forwarded-For but is"
+                        + " not a trusted proxy, so every client behind it counts as one address. If it is your"
+                        + " Ingress or load balancer, add it to observer.push.trusted-proxies.", address,
+                        config.maxConnectionsPerAddress());
+            }
             return "too many connections from this address";
         }
         if (channel != null) {
@@ -111,24 +152,52 @@ public class SocketAdmission {
         return null;
     }
 
+    /**
+     * A handshake that passed the filter but never opened (refused by the container, connection lost) leaves its
+     * entry behind; entries older than a handshake can take are dropped, a bounded amount of work per admission.
+     */
+    private void forgetAbandonedHandshakes() {
+        if (handshakes.size() > ABANDONED_SWEEP_THRESHOLD) {
+            long cutoff = System.currentTimeMillis() - HANDSHAKE_TTL_MILLIS;
+            handshakes.values().removeIf(h -> h.atMillis() < cutoff);
+        }
+    }
+
     private void release(String address) {
         open.decrementAndGet();
         perAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
-    /** Same origin as the page (the Host the browser connected to), or listed, or "*" listed. */
+    /**
+     * Same origin as the page (the Host the browser connected to, or the one a trusted proxy forwarded), or listed,
+     * or "*" listed. Host and port are compared, not the scheme: behind a TLS-terminating proxy that is not trusted
+     * the request looks like plain http although the page is https. An explicit default port (80, 443) equals none.
+     */
     boolean originAllowed(String origin, String host) {
         String normalized = origin.strip().toLowerCase();
         if (allowedOrigins.contains("*") || allowedOrigins.contains(normalized)) {
             return true;
         }
+        if (host == null) {
+            return false;
+        }
         try {
             URI uri = URI.create(normalized);
+            if (uri.getHost() == null) {
+                return false;
+            }
             String authority = uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-            return host != null && authority != null && authority.equalsIgnoreCase(host.strip());
+            return withoutDefaultPort(authority).equalsIgnoreCase(withoutDefaultPort(host.strip()));
         } catch (IllegalArgumentException e) {
             return false; // "null" origins (sandboxed frames, files) and garbage
         }
+    }
+
+    private static String withoutDefaultPort(String authority) {
+        if (authority.endsWith(":80")) {
+            return authority.substring(0, authority.length() - 3);
+        }
+        return authority.endsWith(":443") ? authority.substring(0, authority.length() - 4) : authority;
     }
 
     /** Admitted sockets whose connection is still open and that were admitted before {@code cutoffMillis}. */

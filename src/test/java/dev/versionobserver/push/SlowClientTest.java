@@ -112,10 +112,15 @@ class SlowClientTest {
             public int maxClientMessagesPerMinute() {
                 return 60;
             }
+
+            @Override
+            public java.util.List<String> trustedProxies() {
+                return java.util.List.of("none");
+            }
         };
         return new SessionRegistry(new ObjectMapper(), versions, push,
                 new dev.versionobserver.metrics.ObserverMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-                new SocketAdmission(push));
+                new SocketAdmission(push, new ProxyTrust(push)));
     }
 
     @Test
