@@ -99,6 +99,8 @@ public final class LocalCluster implements AutoCloseable {
     private final int port;
     /** The Service's virtual IP: new connections go to a ready pod, round robin. */
     private final TcpProxy service;
+    /** The Ingress stand-in, if the options ask for one. */
+    private final NginxIngress ingress;
     private final java.util.concurrent.atomic.AtomicInteger nextEndpoint = new java.util.concurrent.atomic.AtomicInteger();
     private volatile List<String> readyIps = List.of();
     private final ApiProxy apiProxy;
@@ -115,32 +117,42 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Harness settings; the defaults are Kubernetes' own where Kubernetes has one. */
     public record Options(double maxSurge, double maxUnavailable, Duration preStop, Duration gracePeriod,
-            Map<String, String> serviceEnv, Path kubeconfig, String podIpPrefix, boolean apiFaults) {
+            Map<String, String> serviceEnv, Path kubeconfig, String podIpPrefix, boolean apiFaults,
+            List<NginxIngress.Listener> ingress) {
         public static Options defaults() {
             return new Options(0.25, 0.25, Duration.ofMillis(500), Duration.ofSeconds(10), Map.of(), null,
-                    "127.0.0.", false);
+                    "127.0.0.", false, List.of());
+        }
+
+        /**
+         * A real nginx in front of the ready pods, one listener per entry ({@link LocalCluster#ingress()}); the
+         * plain TCP Service stays too.
+         */
+        public Options withIngress(List<NginxIngress.Listener> listeners) {
+            return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
+                    apiFaults, listeners);
         }
 
         /** The preStop pause before SIGTERM (the chart's is 5 s; the default here is short to keep tests fast). */
         public Options withPreStop(Duration pause) {
             return new Options(maxSurge, maxUnavailable, pause, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
-                    apiFaults);
+                    apiFaults, ingress);
         }
 
         public Options withEnv(Map<String, String> env) {
             return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, env, kubeconfig, podIpPrefix,
-                    apiFaults);
+                    apiFaults, ingress);
         }
 
         public Options withRollout(double surge, double unavailable) {
             return new Options(surge, unavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
-                    apiFaults);
+                    apiFaults, ingress);
         }
 
         /** A real API server instead of the embedded one; pods then need non-loopback addresses. */
         public Options withRealApi(Path kubeconfig, String podIpPrefix) {
             return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
-                    apiFaults);
+                    apiFaults, ingress);
         }
 
         /**
@@ -150,7 +162,7 @@ public final class LocalCluster implements AutoCloseable {
          */
         public Options withApiFaults() {
             return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
-                    true);
+                    true, ingress);
         }
     }
 
@@ -193,6 +205,7 @@ public final class LocalCluster implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("cannot start the Service proxy", e);
         }
+        this.ingress = options.ingress().isEmpty() ? null : new NginxIngress(port, options.ingress());
         this.leaseWatch = client.leases().inNamespace(NAMESPACE).withName(LEASE).watch(
                 new Watcher<Lease>() {
                     @Override
@@ -395,6 +408,14 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** The Service address (kube-proxy stand-in): new connections go to a ready pod, round robin. */
+    /** The Ingress in front of the pods; present when the options ask for one. */
+    public NginxIngress ingress() {
+        if (ingress == null) {
+            throw new IllegalStateException("this cluster has no Ingress (Options.withIngress)");
+        }
+        return ingress;
+    }
+
     public String serviceUrl() {
         return service.url();
     }
@@ -476,6 +497,9 @@ public final class LocalCluster implements AutoCloseable {
             }
             deploymentController();
             readyIps = pods.values().stream().filter(p -> p.ready && !p.terminating).map(p -> p.ip).toList();
+            if (ingress != null) {
+                ingress.update(readyIps);
+            }
         } catch (Exception e) {
             timeline.accept("harness error: " + e);
         }
@@ -670,6 +694,9 @@ public final class LocalCluster implements AutoCloseable {
     private void closeInfrastructure() throws Exception {
         leaseWatch.close();
         service.close();
+        if (ingress != null) {
+            ingress.close();
+        }
         if (apiProxy != null) {
             apiProxy.close();
             java.nio.file.Files.deleteIfExists(podKubeconfig);
