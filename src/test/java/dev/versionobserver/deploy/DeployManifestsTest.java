@@ -34,6 +34,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.smallrye.config.WithDefault;
+import dev.versionobserver.push.PushConfig;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -235,6 +237,74 @@ class DeployManifestsTest {
             assertThat(e.getName()).isEqualTo("APP_VERSION");
             assertThat(e.getValue()).isEqualTo("2.0.0");
         });
+    }
+
+    @Test
+    void theIngressKeepsWebSocketsOpenOnIngressNginxAndTheUsersAnnotationsWin() {
+        Ingress ingress = Manifests.one(Manifests.render(Map.of("ingress.enabled", true)), Ingress.class);
+        assertThat(ingress.getMetadata().getAnnotations())
+                .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600")
+                .containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600");
+        Ingress tuned = Manifests.one(Manifests.renderWithValues("""
+                ingress:
+                  enabled: true
+                  className: alb
+                  annotations:
+                    nginx.ingress.kubernetes.io/proxy-read-timeout: "7200"
+                    alb.ingress.kubernetes.io/target-type: ip
+                """), Ingress.class);
+        assertThat(tuned.getSpec().getIngressClassName()).isEqualTo("alb");
+        assertThat(tuned.getMetadata().getAnnotations())
+                .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "7200")
+                .containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600")
+                .containsEntry("alb.ingress.kubernetes.io/target-type", "ip");
+    }
+
+    @Test
+    void trustedProxiesDefaultToTheAppsOwnDefaultEverywhereAndAreAValue() throws Exception {
+        String appDefault = PushConfig.class.getMethod("trustedProxies").getAnnotation(WithDefault.class).value();
+        for (List<HasMetadata> objects : List.of(Manifests.plain(), Manifests.render(Map.of()))) {
+            assertThat(Manifests.container(objects).getEnv()).anySatisfy(e -> assertThat(e.getName() + "="
+                    + e.getValue()).isEqualTo("OBSERVER_PUSH_TRUSTED_PROXIES=" + appDefault));
+        }
+        assertThat(Manifests.container(Manifests.renderWithValues("""
+                push:
+                  trustedProxies: [10.42.0.0/16, 35.191.0.0/16]
+                """)).getEnv()).anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue())
+                        .isEqualTo("OBSERVER_PUSH_TRUSTED_PROXIES=10.42.0.0/16,35.191.0.0/16"));
+    }
+
+    @Test
+    void theNetworkPolicyAdmitsTheIngressControllersNamespaceAndTheReleasesOwnPods() {
+        NetworkPolicy policy = Manifests.one(Manifests.renderWithValues("""
+                networkPolicy:
+                  enabled: true
+                  ingressControllerNamespace: ingress-nginx
+                  ingressControllerPodLabels:
+                    app.kubernetes.io/name: ingress-nginx
+                """), NetworkPolicy.class);
+        var from = policy.getSpec().getIngress().get(0).getFrom();
+        assertThat(from).hasSize(2);
+        assertThat(from.get(0).getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name",
+                "version-observer");
+        assertThat(from.get(1).getNamespaceSelector().getMatchLabels())
+                .containsExactly(Map.entry("kubernetes.io/metadata.name", "ingress-nginx"));
+        assertThat(from.get(1).getPodSelector().getMatchLabels())
+                .containsExactly(Map.entry("app.kubernetes.io/name", "ingress-nginx"));
+        NetworkPolicy open = Manifests.one(Manifests.render(Map.of("networkPolicy.enabled", true)),
+                NetworkPolicy.class);
+        assertThat(open.getSpec().getIngress().get(0).getFrom()).as("no source listed: any source").isNullOrEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "push.trustedProxies=10.0.0.0/8", "push.trustedProxies={example.com}",
+            "ingress.websocketTimeoutSeconds=30", "networkPolicy.ingressControllerNamespace=Ingress_Nginx",
+            "push.maxConnectionsPerAddress=0" })
+    void schemaRejectsBadProxyAndIngressValues(String assignment) {
+        String[] kv = assignment.split("=", 2);
+        Object value = kv[1].matches("-?\\d+") ? Integer.valueOf(kv[1]) : kv[1];
+        assertThatThrownBy(() -> Manifests.render(Map.of(kv[0], value)))
+                .hasMessageContaining("values don't meet the specifications of the schema");
     }
 
     @ParameterizedTest

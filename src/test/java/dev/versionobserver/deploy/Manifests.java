@@ -47,6 +47,22 @@ final class Manifests {
         return parse(template.call());
     }
 
+    /** Renders with a values file, for values --set cannot express (string numbers, keys with dots, lists). */
+    static List<HasMetadata> renderWithValues(String valuesYaml) {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("values", ".yaml");
+            try {
+                java.nio.file.Files.writeString(file, valuesYaml);
+                return parse(new Helm(CHART).template().withName("version-observer").withNamespace("apps")
+                        .withKubeVersion("1.32.0").withValuesFile(file).call());
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static List<HasMetadata> parse(String yaml) {
         List<HasMetadata> out = new ArrayList<>();
         for (String doc : yaml.split("(?m)^---\\s*$")) {
