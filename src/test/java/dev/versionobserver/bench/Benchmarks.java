@@ -35,6 +35,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import dev.versionobserver.localcluster.EmbeddedApiServer;
 import dev.versionobserver.localcluster.LocalCluster.PodInfo;
 import dev.versionobserver.localcluster.LocalCluster;
+import dev.versionobserver.localcluster.NginxIngress;
 import dev.versionobserver.publication.LeasePublicationStore;
 import dev.versionobserver.support.FakeCluster;
 import dev.versionobserver.support.ServiceProcess;
@@ -49,6 +50,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 
 /**
  * {@code ./mvnw -B -Pbench -DskipTests package} (add {@code -Dbench.args=--quick} for a subset): measures what
@@ -70,6 +72,7 @@ public final class Benchmarks {
         boolean onlyFailover = List.of(args).contains("failover");
         boolean onlyAbuse = List.of(args).contains("abuse");
         boolean onlyHandover = List.of(args).contains("handover");
+        boolean onlyIngress = List.of(args).contains("ingress");
         Benchmarks bench = new Benchmarks();
         try {
             bench.line("# Version Observer benchmarks (" + (quick ? "quick" : "full") + "), "
@@ -77,7 +80,14 @@ public final class Benchmarks {
             if (onlyHandover) {
                 bench.handover(Integer.getInteger("bench.rollouts", 20));
             }
-            if (!onlyFailover && !onlyAbuse && !onlyHandover) {
+            if (onlyIngress) {
+                bench.ingressFanOut(3000, Integer.getInteger("bench.rollouts", 3));
+            }
+            boolean all = !onlyFailover && !onlyAbuse && !onlyHandover && !onlyIngress;
+            if (all) {
+                bench.ingressFanOut(quick ? 300 : 3000, quick ? 1 : 3);
+            }
+            if (all) {
                 bench.startup(quick ? 3 : 5);
                 for (int n : quick ? new int[] { 3, 10, 30 } : new int[] { 3, 10, 30, 100 }) {
                     bench.rolloutCost(n);
@@ -92,11 +102,11 @@ public final class Benchmarks {
                     bench.idleCapacity(n);
                 }
             }
-            if (!onlyAbuse && !onlyHandover) {
+            if (!onlyAbuse && !onlyHandover && !onlyIngress) {
                 bench.failover();
                 bench.handover(quick ? 5 : 20);
             }
-            if (!onlyFailover && !onlyHandover) {
+            if (!onlyFailover && !onlyHandover && !onlyIngress) {
                 bench.abusiveClients(quick ? 2 : 10, quick ? 100 : 300);
             }
         } finally {
@@ -305,7 +315,9 @@ public final class Benchmarks {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
             inFlight.acquire();
-            ws.webSocket(port, host.apply(i), "/version/ws?v=1.0.0").onComplete(r -> {
+            // Bounded handshakes: one that never completes counts as failed instead of holding the run.
+            ws.webSocket(new WebSocketConnectOptions().setPort(port).setHost(host.apply(i))
+                    .setURI("/version/ws?v=1.0.0").setTimeout(15_000)).onComplete(r -> {
                 inFlight.release();
                 if (r.failed()) {
                     load.failed().incrementAndGet();
@@ -359,6 +371,95 @@ public final class Benchmarks {
                     percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
                     latencies.get(latencies.size() - 1), k <= 3000 ? "250 ms" : "1 s"));
             load.close();
+        } finally {
+            System.clearProperty("vo.heap");
+        }
+    }
+
+    // ---- 8. fan-out behind a real nginx -----------------------------------------------------------------
+
+    /**
+     * K sockets straight to the pods and K through nginx (ingress-nginx's WebSocket settings), on the same three new
+     * pods in the same rollout: convergence -> new_version at the client, per path, for {@code runs} rollouts.
+     */
+    void ingressFanOut(int k, int runs) throws Exception {
+        System.setProperty("vo.heap", "512m");
+        List<String> csv = new ArrayList<>(List.of("run,path,told_ms"));
+        Map<String, List<Double>> p50 = new TreeMap<>();
+        Map<String, List<Double>> p99 = new TreeMap<>();
+        try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withRollout(1.0, 0.0)
+                .withEnv(FAST_ELECTION).withIngress(List.of(NginxIngress.Listener.ingressNginxDefaults())),
+                line -> { })) {
+            cluster.deploy("1.0.0", 3);
+            await().atMost(WAIT).until(cluster::rolledOut);
+            await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("1.0.0")));
+            // HTTP/1.1: the JDK client's default h2c upgrade header would be passed on by nginx as a WebSocket's is.
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(2)).build();
+            for (int run = 1; run <= runs; run++) {
+                String version = (run + 1) + ".0.0";
+                cluster.holdScaleDown(true);
+                cluster.rollout(version);
+                await().atMost(WAIT).until(() -> cluster.pods().stream()
+                        .filter(p -> p.version().equals(version) && p.ready()).count() == 3);
+                List<PodInfo> targets = cluster.pods().stream().filter(p -> p.version().equals(version)).toList();
+                cluster.ingress().routeOnlyTo(targets.stream().map(PodInfo::ip).toList());
+                AtomicInteger newInARow = new AtomicInteger();
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
+                    try {
+                        String body = http.send(HttpRequest.newBuilder(URI.create(cluster.ingress().url(0)
+                                + "/version")).timeout(Duration.ofSeconds(2)).build(),
+                                HttpResponse.BodyHandlers.ofString()).body();
+                        return body.contains(version) ? newInARow.incrementAndGet() >= 30 : newInARow.getAndSet(0) < 0;
+                    } catch (java.io.IOException e) {
+                        // an old worker closing its keep-alive connections after the reload: ask again
+                        newInARow.set(0);
+                        return false;
+                    }
+                });
+                Map<String, ConcurrentLinkedQueue<Long>> arrivals = Map.of("direct", new ConcurrentLinkedQueue<>(),
+                        "nginx", new ConcurrentLinkedQueue<>());
+                SocketLoad direct = openSockets(k, i -> targets.get(i % targets.size()).ip(), cluster.port(),
+                        text -> arrivals.get("direct").add(System.nanoTime()));
+                SocketLoad proxied = openSockets(k, i -> "127.0.0.1", cluster.ingress().port(0),
+                        text -> arrivals.get("nginx").add(System.nanoTime()));
+                try {
+                    await().atMost(WAIT).until(() -> direct.hellos().get() + direct.failed().get() >= k
+                            && proxied.hellos().get() + proxied.failed().get() >= k);
+                } catch (ConditionTimeoutException e) {
+                    throw new IllegalStateException(String.format("run %d: greeted/failed direct %s/%s, nginx %s/%s"
+                            + " of %d each; nginx: %s", run, direct.hellos(), direct.failed(), proxied.hellos(),
+                            proxied.failed(), k, cluster.ingress().output()), e);
+                }
+                cluster.holdScaleDown(false);
+                await().atMost(WAIT).until(() -> cluster.lastOldPodLeftNanos() > 0 && cluster.rolledOut());
+                long converged = cluster.lastOldPodLeftNanos();
+                await().atMost(Duration.ofSeconds(60)).until(() -> arrivals.get("direct").size() >= direct.hellos().get()
+                        && arrivals.get("nginx").size() >= proxied.hellos().get());
+                for (Map.Entry<String, SocketLoad> path : Map.of("direct", direct, "nginx", proxied).entrySet()) {
+                    List<Double> ms = new ArrayList<>(arrivals.get(path.getKey()).stream()
+                            .map(t -> (t - converged) / 1e6).toList());
+                    Collections.sort(ms);
+                    for (double v : ms) {
+                        csv.add(String.format("%d,%s,%.1f", run, path.getKey(), v));
+                    }
+                    p50.computeIfAbsent(path.getKey(), x -> new ArrayList<>()).add(percentile(ms, 50));
+                    p99.computeIfAbsent(path.getKey(), x -> new ArrayList<>()).add(percentile(ms, 99));
+                    line(String.format("   run %d, %s: %d greeted, %d failed; p50 %.0f ms, p99 %.0f ms, max %.0f ms", run,
+                            path.getKey(), path.getValue().hellos().get(), path.getValue().failed().get(),
+                            percentile(ms, 50), percentile(ms, 99), ms.get(ms.size() - 1)));
+                }
+                direct.close();
+                proxied.close();
+                cluster.ingress().routeOnlyTo(null);
+                cluster.holdScaleDown(false);
+            }
+            Files.write(Path.of("target", "bench-ingress.csv"), csv);
+            line(String.format("## 8. Behind nginx (ingress-nginx's WebSocket settings), K=%d sockets each way over 3 "
+                    + "pods, same rollouts, %d runs: convergence -> new_version, p50 direct %s / through nginx %s; "
+                    + "p99 direct %s / through nginx %s (raw: target/bench-ingress.csv)", k, runs,
+                    stats(p50.get("direct"), "ms"), stats(p50.get("nginx"), "ms"), stats(p99.get("direct"), "ms"),
+                    stats(p99.get("nginx"), "ms")));
         } finally {
             System.clearProperty("vo.heap");
         }

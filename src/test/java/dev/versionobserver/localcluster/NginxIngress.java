@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -53,6 +55,8 @@ public final class NginxIngress implements AutoCloseable {
     private final List<Integer> ports = new ArrayList<>();
     private final Process master;
     private List<String> upstreams = List.of();
+    private List<String> ready = List.of();
+    private Set<String> only;
     private int reloads;
 
     public static boolean available() {
@@ -99,7 +103,21 @@ public final class NginxIngress implements AutoCloseable {
 
     /** Points the upstreams at these ready pod addresses; reloads nginx if they changed. */
     synchronized void update(List<String> readyIps) throws IOException {
-        List<String> sorted = readyIps.stream().sorted().toList();
+        ready = List.copyOf(readyIps);
+        apply();
+    }
+
+    /**
+     * Benchmarks only: of the ready pods, route to these alone (null: all), so that sockets opened through the
+     * Ingress land where sockets opened directly do. The reload is asynchronous; callers wait on what they see.
+     */
+    public synchronized void routeOnlyTo(Collection<String> ips) throws IOException {
+        only = ips == null ? null : Set.copyOf(ips);
+        apply();
+    }
+
+    private void apply() throws IOException {
+        List<String> sorted = ready.stream().filter(ip -> only == null || only.contains(ip)).sorted().toList();
         if (sorted.equals(upstreams)) {
             return;
         }
