@@ -193,6 +193,15 @@ final class ApiProxy implements AutoCloseable {
                 .mapToLong(e -> e.getValue().sum()).sum();
     }
 
+    /**
+     * The same, from one client: the one whose requests carry {@code Impersonate-User: client} (the harness
+     * gives each pod its own name there, see LocalCluster; the mock API server ignores the header).
+     */
+    long lists(String client, String resource) {
+        return lists.entrySet().stream().filter(e -> e.getKey().startsWith(client + " ")
+                && e.getKey().endsWith("/" + resource)).mapToLong(e -> e.getValue().sum()).sum();
+    }
+
     /** Plain requests, and watches streamed over HTTP. */
     private void handle(HttpServerRequest request) {
         if (cut) {
@@ -201,7 +210,8 @@ final class ApiProxy implements AutoCloseable {
         }
         if (!"true".equals(request.getParam("watch"))) {
             if (request.method() == HttpMethod.GET) {
-                lists.computeIfAbsent(request.path(), p -> new LongAdder()).increment();
+                lists.computeIfAbsent(request.getHeader("Impersonate-User") + " " + request.path(),
+                        p -> new LongAdder()).increment();
             }
             proxyHttp(request);
             return;

@@ -203,8 +203,7 @@ class ClusterIT {
         // The new leader continued from the Lease: nothing was re-published (a second write of 2.0.0 would carry
         // a new published-at, which the harness's watch on the Lease would have seen).
         assertThat(cluster.published()).contains("2.0.0");
-        assertThat(cluster.leaseHistory().stream().filter(e -> "2.0.0".equals(e.published()))
-                .map(LocalCluster.LeaseEvent::publishedAt).distinct().count()).as("writes publishing 2.0.0")
+        assertThat(cluster.publicationWrites("2.0.0")).as("writes publishing 2.0.0")
                 .isEqualTo(1);
         PodInfo any = cluster.pods().get(0);
         try (WsClient late = WsClient.connect(cluster.socketUri(any, "1.0.0"))) {

@@ -3,6 +3,10 @@ package dev.versionobserver.localcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +26,7 @@ import org.junit.jupiter.api.TestInfo;
 
 import dev.versionobserver.localcluster.LocalCluster.PodInfo;
 import dev.versionobserver.publication.LeasePublicationStore;
+import dev.versionobserver.support.WsClient;
 
 /**
  * Faults against real processes (see docs/RELIABILITY.md): the leader killed or stopped at a random point of a
@@ -36,23 +41,41 @@ class FaultsIT {
 
     private LocalCluster cluster;
     private final List<SocketPage> pages = new ArrayList<>();
+    /** Real client.js in Chromium, beside the simulated pages, in the scenarios that stop the leader. */
+    private final List<ChromiumPage> browsers = new ArrayList<>();
+    /** The harness's timeline, kept to check what happened in a window (readiness flaps). */
+    private final List<String> timeline = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private void start(LocalCluster.Options options, int replicas) throws Exception {
-        cluster = new LocalCluster(options.withEnv(LocalClusterMain.DEMO_ENV),
-                line -> System.out.println("[cluster] " + line));
+        start(options, replicas, 0);
+    }
+
+    private void start(LocalCluster.Options options, int replicas, int chromiumPages) throws Exception {
+        cluster = new LocalCluster(options.withEnv(LocalClusterMain.DEMO_ENV), line -> {
+            timeline.add(line);
+            System.out.println("[cluster] " + line);
+        });
         cluster.deploy("1.0.0", replicas);
         await().atMost(WAIT).until(cluster::rolledOut);
         await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("1.0.0")));
         for (int i = 0; i < 3; i++) {
             pages.add(new SocketPage(cluster.serviceUrl()));
         }
-        await().atMost(WAIT).until(() -> pages.stream().allMatch(SocketPage::connected));
+        for (int i = 0; i < chromiumPages; i++) {
+            browsers.add(new ChromiumPage(cluster.serviceUrl() + "/"));
+        }
+        await().atMost(WAIT).until(() -> pages.stream().allMatch(SocketPage::connected)
+                && browsers.stream().allMatch(ChromiumPage::connected));
     }
 
     @AfterEach
     void stop(TestInfo test) throws Exception {
         pages.forEach(SocketPage::close);
         pages.clear();
+        for (ChromiumPage browser : browsers) {
+            browser.close();
+        }
+        browsers.clear();
         if (cluster != null) {
             // Every pod's log, kept for diagnosis (the processes' own files go with the cluster).
             Files.writeString(Path.of("target", "faults-" + test.getTestMethod().orElseThrow().getName() + "-pods.log"),
@@ -72,27 +95,56 @@ class FaultsIT {
                 .matcher(cluster.allLogs()).results().count();
     }
 
+    /**
+     * Every page prompted once for {@code version} (and {@code expectedPrompts} times in all), one publication
+     * write seen on the Lease, one publication in the logs; held over a quiet period after the last page was told.
+     */
     private void assertToldExactlyOnce(String version, int expectedPrompts) {
         await().atMost(WAIT).alias("every page prompted " + expectedPrompts
                 + " time(s) (each page's state is printed as [page] just before the timeout)").conditionEvaluationListener(condition -> {
                     if (!condition.isSatisfied() && condition.getRemainingTimeInMS() < 1_000) {
                         pages.forEach(p -> System.out.println("[page] " + p.describe()));
                     }
-                }).until(() -> pages.stream().allMatch(p -> p.prompts() >= expectedPrompts));
-        // A late duplicate (a second write, a second new_version on a socket) arrives after the threshold: what
-        // is asserted below must hold for a quiet period, not just at the instant the last page was prompted.
+                }).until(() -> pages.stream().allMatch(p -> p.promptsFor(version) >= 1)
+                        && browsers.stream().allMatch(b -> b.prompts() >= expectedPrompts));
+        // A late duplicate (a second write, a second prompt, a second new_version on a socket) arrives after the
+        // threshold: what is asserted below must hold for a quiet period, not just at the instant the last page
+        // was prompted.
         await().during(QUIET).atMost(QUIET.plusSeconds(10)).until(() -> publicationsOf(version) == 1
-                && pages.stream().allMatch(p -> p.prompts() == expectedPrompts
-                        && p.newVersionMessagesOnOneSocket(version) <= 1));
+                && cluster.publicationWrites(version) == 1
+                && pages.stream().allMatch(p -> p.promptsFor(version) == 1 && p.prompts() == expectedPrompts
+                        && p.newVersionMessagesOnOneSocket(version) <= 1)
+                && browsers.stream().allMatch(b -> b.prompts() == expectedPrompts));
         assertThat(pages).allSatisfy(p -> {
-            assertThat(p.prompts()).as("prompts").isEqualTo(expectedPrompts);
+            assertThat(p.promptsFor(version)).as("prompts for " + version).isEqualTo(1);
+            assertThat(p.prompts()).as("prompts in all").isEqualTo(expectedPrompts);
             // Once per socket: a page that moved may hear it again from a pod that learned the publication later
             // than the one it left (seen 0.9 s apart on a loaded machine); the prompt count above shows it acts
             // once, as client.js does.
             assertThat(p.newVersionMessagesOnOneSocket(version)).as("new_version messages for " + version
                     + " on one socket").isLessThanOrEqualTo(1);
         });
-        assertThat(publicationsOf(version)).as("writes publishing " + version).isEqualTo(1);
+        assertThat(browsers).allSatisfy(b -> {
+            assertThat(b.prompts()).as("client.js prompts in Chromium").isEqualTo(expectedPrompts);
+            assertThat(b.browser().js("return window.versionObserver.state.prompted.has(arguments[0])", version))
+                    .as("client.js prompted for " + version).isEqualTo(true);
+        });
+        assertThat(publicationsOf(version)).as("publication log lines for " + version).isEqualTo(1);
+        assertThat(cluster.publicationWrites(version)).as("writes publishing " + version + " seen on the Lease")
+                .isEqualTo(1);
+    }
+
+    /**
+     * Every socket a server ended was closed with 1001 (going away): pods leave by a graceful stop, or by a crash,
+     * whose sockets end without a close frame (reported as 1006), at most one per page per crash.
+     */
+    private void assertEveryServerCloseWasGoingAway(int atLeastPerPage, int crashes) {
+        assertThat(pages).allSatisfy(p -> {
+            assertThat(p.closeCodes()).as("close codes a page received").hasSizeGreaterThanOrEqualTo(atLeastPerPage)
+                    .containsAnyOf(1001).isSubsetOf(crashes == 0 ? List.of(1001) : List.of(1001, 1006));
+            assertThat(p.closeCodes().stream().filter(code -> code == 1006).count())
+                    .as("sockets ended without a close frame").isLessThanOrEqualTo(crashes);
+        });
     }
 
     /** Waits until {@code count} pods of {@code version} serve, or the rollout is over. */
@@ -137,7 +189,7 @@ class FaultsIT {
     }
 
     private void runStoppingTheLeader(boolean crash, int runs, long seed, String report) throws Exception {
-        start(LocalCluster.Options.defaults(), 3);
+        start(LocalCluster.Options.defaults(), 3, 1);
         Random random = new Random(seed);
         List<String> lines = new ArrayList<>();
         List<Long> takeovers = new ArrayList<>();
@@ -154,7 +206,12 @@ class FaultsIT {
             lines.add(String.format("run %2d  %s  leader %s after %d new pod(s) ready  takeover %d ms  prompts/page 1  publications 1",
                     run + 1, version, crash ? "SIGKILLed" : "stopped", point, takeover));
         }
+        // Every rollout stops every old pod, the page's included, gracefully unless it is the SIGKILLed leader.
+        assertEveryServerCloseWasGoingAway(runs, crash ? runs : 0);
+        int closes = (int) pages.stream().flatMap(p -> p.closeCodes().stream()).filter(c -> c == 1001).count();
         List<Long> sorted = takeovers.stream().sorted().toList();
+        lines.add(String.format("%d sockets of gracefully stopped pods closed with 1001 (every server close%s)", closes,
+                crash ? "; sockets of the SIGKILLed pods ended without a close frame" : ""));
         lines.add(String.format("%s: %d runs, seed %d, every page told exactly once per run; takeover min %d ms, "
                 + "median %d ms, max %d ms (lease 5 s, renew 3 s, retry 1 s); sockets the pages gave up on as "
                 + "silent: %d", crash ? "SIGKILL" : "graceful stop", runs, seed, sorted.get(0),
@@ -177,17 +234,24 @@ class FaultsIT {
     void apiOutageDuringARolloutKeepsServingPublishesNothingStaleThenPublishesOnce() throws Exception {
         start(LocalCluster.Options.defaults().withApiFaults(), 3);
         cluster.cutApi();
+        int timelineAtCut = timeline.size();
         cluster.rollout("2.0.0");
-        // For 30 s: pages, /version and sockets keep serving (the harness probes readiness and rolls on), nothing
-        // is published and nobody is prompted.
+        // For 30 s: every ready pod keeps serving its page, /version and a socket (fetched below, every half
+        // second), nothing is published and nobody is prompted.
+        java.util.Set<String> socketsChecked = new java.util.HashSet<>();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
                 .until(() -> cluster.published().equals(Optional.of("1.0.0"))
                         && pages.stream().allMatch(p -> p.prompts() == 0)
-                        && cluster.pods().stream().filter(PodInfo::ready).count() >= 3);
+                        && cluster.pods().stream().filter(PodInfo::ready).count() >= 3
+                        && everyReadyPodServes(http, socketsChecked));
         // The cut lasts until the rollout has finished too, however long pod starts take on this machine.
         await().atMost(WAIT).until(cluster::rolledOut);
         assertThat(cluster.published()).as("published during the outage").contains("1.0.0");
         assertThat(pages).as("pages prompted during the outage").allMatch(p -> p.prompts() == 0);
+        assertThat(socketsChecked).as("pods whose socket greeted during the outage").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(timeline.subList(timelineAtCut, timeline.size())).as("readiness during the outage")
+                .noneMatch(line -> line.endsWith(" not ready"));
         cluster.restoreApi();
         await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("2.0.0")));
         assertToldExactlyOnce("2.0.0", 1);
@@ -195,6 +259,28 @@ class FaultsIT {
                 + "the Lease kept 1.0.0 and no page was prompted; after restore 2.0.0 was published once and every "
                 + "page told once");
         Files.write(Path.of("target", "reliability-api-outage.txt"), lines);
+    }
+
+    /** Every ready pod answers its page and /version; each pod's socket greets once (checked once per pod). */
+    private boolean everyReadyPodServes(HttpClient http, java.util.Set<String> socketsChecked) throws Exception {
+        for (PodInfo pod : cluster.pods()) {
+            if (!pod.ready() || pod.terminating()) {
+                continue;
+            }
+            for (String path : List.of("/", "/version")) {
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(cluster.baseUrl(pod)
+                        + path)).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(path + " of " + pod.name() + " during the outage").isEqualTo(200);
+                assertThat(answer.body()).as(path + " of " + pod.name()).contains(pod.version());
+            }
+            if (socketsChecked.add(pod.name())) {
+                try (WsClient socket = WsClient.connect(cluster.socketUri(pod, "1.0.0"))) {
+                    assertThat(socket.next(Duration.ofSeconds(5)).path("type").asText())
+                            .as("socket of " + pod.name() + " during the outage").isEqualTo("hello");
+                }
+            }
+        }
+        return true;
     }
 
     @Test
@@ -249,13 +335,21 @@ class FaultsIT {
         // Re-lists that bring nothing new tell nobody again and write nothing. No pod starts from here on, so
         // every list request counted below is an informer re-listing after its 410.
         List<String> resources = List.of("pods", "endpoints", "leases");
-        List<Long> listsBefore = resources.stream().map(cluster::podLists).toList();
+        List<String> podNames = cluster.pods().stream().map(PodInfo::name).toList();
+        java.util.Map<String, Long> listsBefore = new java.util.HashMap<>();
+        for (String pod : podNames) {
+            for (String resource : resources) {
+                listsBefore.put(pod + " " + resource, cluster.podLists(pod, resource));
+            }
+        }
         int ended = cluster.expireWatches(true);
         assertThat(ended).as("live watches: pods, endpoints and Lease on each of 3 pods").isGreaterThanOrEqualTo(9);
         await().atMost(WAIT).untilAsserted(() -> {
-            for (int i = 0; i < resources.size(); i++) {
-                assertThat(cluster.podLists(resources.get(i)) - listsBefore.get(i))
-                        .as("re-lists of " + resources.get(i)).isGreaterThanOrEqualTo(3);
+            for (String pod : podNames) {
+                for (String resource : resources) {
+                    assertThat(cluster.podLists(pod, resource) - listsBefore.get(pod + " " + resource))
+                            .as("re-lists of " + resource + " by " + pod).isGreaterThanOrEqualTo(1);
+                }
             }
         });
         cluster.expireWatches(false);
@@ -269,7 +363,8 @@ class FaultsIT {
 
     @Test
     void aLeaderStoppedWhileItsPublicationIsInFlightRecordsItAndEveryPageIsToldOnce() throws Exception {
-        start(LocalCluster.Options.defaults().withApiFaults(), 3);
+        // A preStop long enough that the stopping publisher still answers when its records are read below.
+        start(LocalCluster.Options.defaults().withApiFaults().withPreStop(Duration.ofSeconds(30)), 3);
         ApiProxy.HeldAnswer held = cluster.holdAnswerToPublicationOf("2.0.0");
         cluster.rollout("2.0.0");
         await().atMost(WAIT).until(held::landed);
@@ -287,9 +382,20 @@ class FaultsIT {
         });
         held.release();
 
+        // Its records, read while it still serves (the preStop pause above): log, metric and recent events.
+        await().atMost(WAIT).until(() -> cluster.log(publisher).contains("Published version 2.0.0"));
+        PodInfo stopping = cluster.pod(publisher).orElseThrow(() -> new AssertionError(publisher + " already gone"));
+        HttpClient http = HttpClient.newHttpClient();
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(cluster.baseUrl(stopping) + "/q/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).as("the stopping leader's metrics").containsPattern(
+                "(?m)^version_observer_publications_total(\\{[^}]*\\})? [1-9]");
+        String status = http.send(HttpRequest.newBuilder(URI.create(cluster.baseUrl(stopping) + "/status/data"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(status).as("the stopping leader's recent events").contains("published 2.0.0");
+
         await().atMost(WAIT).until(cluster::rolledOut);
         assertToldExactlyOnce("2.0.0", 1);
-        assertThat(cluster.log(publisher)).as("the stopping leader's log").contains("Published version 2.0.0");
         Files.write(Path.of("target", "reliability-publication-in-flight.txt"), List.of("publication in flight at "
                 + "a leader stop: the write landed, its answer was held until " + publisher + " had stopped leading; "
                 + "the stopping leader still recorded the publication, one write, every page told once"));

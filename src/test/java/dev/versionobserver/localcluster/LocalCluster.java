@@ -315,6 +315,15 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** Every version of the Lease the harness's watch saw, oldest first. */
+    /**
+     * Writes that published {@code version}, as the harness's own watch on the Lease saw them: each carries its own
+     * published-at, so a second write of the same version counts twice (read from the API, not from pod logs).
+     */
+    public long publicationWrites(String version) {
+        return leaseHistory.stream().filter(e -> version.equals(e.published())).map(LeaseEvent::publishedAt)
+                .filter(java.util.Objects::nonNull).distinct().count();
+    }
+
     public List<LeaseEvent> leaseHistory() {
         return List.copyOf(leaseHistory);
     }
@@ -405,6 +414,11 @@ public final class LocalCluster implements AutoCloseable {
     /** How many list requests of a resource collection (e.g. "pods") the pods sent so far. */
     public long podLists(String resource) {
         return apiProxy.lists(resource);
+    }
+
+    /** List requests for {@code resource} that one pod's client sent through the fault proxy. */
+    public long podLists(String pod, String resource) {
+        return apiProxy.lists(pod, resource);
     }
 
     /** The Service address (kube-proxy stand-in): new connections go to a ready pod, round robin. */
@@ -645,6 +659,12 @@ public final class LocalCluster implements AutoCloseable {
         env.put("POD_IP", pod.ip);
         env.put("APP_VERSION", pod.version);
         env.put("KUBECONFIG", podKubeconfig.toString());
+        if (apiProxy != null && !api.real()) {
+            // Names the pod on every API request (fabric8 sends Impersonate-User), so the fault proxy can count
+            // per pod; the mock ignores the header. Not against a real API server: it would check the right to
+            // impersonate.
+            env.put("KUBERNETES_IMPERSONATE_USERNAME", pod.name);
+        }
         env.put("OBSERVER_CLUSTER_SERVICE_NAME", SERVICE);
         env.put("OBSERVER_LEADER_LEASE_NAME", LEASE);
         return ServiceProcess.start(pod.ip, port, env);

@@ -7,8 +7,10 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -26,8 +28,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A page simulated without a browser, for machines without Chromium: it loads the page through the Service to
- * learn its version, then keeps a WebSocket open (reconnecting through the Service when it drops) and counts a
- * prompt per version the way client.js does: once, on a stale hello or new_version. Like client.js it gives up on a
+ * learn its version, then keeps a WebSocket open (reconnecting through the Service when it drops) and prompts
+ * the way client.js does: on a stale hello or new_version, unless it prompted for that version already. Every
+ * prompt is counted per version ({@link #promptsFor}), so a rule that let one through twice would show; every
+ * close code a server sent is recorded ({@link #closeCodes}). Like client.js it gives up on a
  * socket that is not greeted within {@link #HELLO_TIMEOUT} or leaves a heartbeat ping unanswered for
  * {@link #HEARTBEAT_TIMEOUT}, and counts those sockets ({@link #abandoned}).
  *
@@ -54,7 +58,15 @@ final class SocketPage implements DemoPage {
         thread.setDaemon(true);
         return thread;
     });
+    /** The versions this page prompted for: client.js' state.prompted and localStorage claim. */
     private final Set<String> prompted = new HashSet<>();
+    /** Prompts shown, per version. */
+    private final Map<String, Integer> promptsByVersion = new HashMap<>();
+    /**
+     * The close code of every socket the server ended, in order: the code of its close frame, or 1006 where the
+     * connection ended without one (the JDK client reports that as a close with 1006).
+     */
+    private final List<Integer> closeCodes = new ArrayList<>();
     /** Per version: new_version messages over all connections, and the most any one connection received. */
     private final Map<String, Integer> newVersionMessages = new HashMap<>();
     private final Map<String, Integer> newVersionMessagesPerSocket = new HashMap<>();
@@ -204,6 +216,11 @@ final class SocketPage implements DemoPage {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int code, String reason) {
+            if (!over) {
+                synchronized (SocketPage.this) {
+                    closeCodes.add(code);
+                }
+            }
             end("closed " + code + " " + reason);
             return null;
         }
@@ -232,7 +249,7 @@ final class SocketPage implements DemoPage {
                 connection.startHeartbeat();
             }
             if (message.path("stale").asBoolean(false)) {
-                prompted.add(message.path("published").asText());
+                onStale(message.path("published").asText());
             }
         } else if ("new_version".equals(type)) {
             String version = message.path("version").asText();
@@ -240,9 +257,28 @@ final class SocketPage implements DemoPage {
             int onThisSocket = connection.newVersions.merge(version, 1, Integer::sum);
             newVersionMessagesPerSocket.merge(version, onThisSocket, Math::max);
             if (message.path("stale").asBoolean(false)) {
-                prompted.add(version);
+                onStale(version);
             }
         }
+    }
+
+    /** client.js' onStale: prompt unless this page prompted for the version already. */
+    private void onStale(String version) {
+        if (prompted.contains(version)) {
+            return;
+        }
+        prompted.add(version);
+        promptsByVersion.merge(version, 1, Integer::sum);
+    }
+
+    /** Prompts this page showed for {@code version}. */
+    synchronized int promptsFor(String version) {
+        return promptsByVersion.getOrDefault(version, 0);
+    }
+
+    /** Close codes of the sockets the server closed, in order. */
+    synchronized List<Integer> closeCodes() {
+        return List.copyOf(closeCodes);
     }
 
     /** How many new_version messages for {@code version} reached this page, over all its connections. */
@@ -262,7 +298,7 @@ final class SocketPage implements DemoPage {
 
     /** Its state in one line: prompts, connection attempts and the last thing that happened. */
     synchronized String describe() {
-        return "page " + version + ": prompted for " + prompted + ", " + attempts.get() + " connection attempt(s), "
+        return "page " + version + ": prompts " + promptsByVersion + ", closes " + closeCodes + ", " + attempts.get() + " connection attempt(s), "
                 + abandoned.get() + " abandoned as silent, last: " + lastEvent;
     }
 
@@ -279,7 +315,7 @@ final class SocketPage implements DemoPage {
 
     @Override
     public synchronized int prompts() {
-        return prompted.size();
+        return promptsByVersion.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     @Override
