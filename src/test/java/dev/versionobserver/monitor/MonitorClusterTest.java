@@ -110,9 +110,13 @@ class MonitorClusterTest {
     }
 
     private String publishedAnnotation() {
+        return leaseAnnotation(LeasePublicationStore.VERSION_ANNOTATION);
+    }
+
+    private String leaseAnnotation(String name) {
         Lease lease = client.leases().inNamespace(NAMESPACE).withName(LEASE).get();
         return lease == null || lease.getMetadata().getAnnotations() == null ? null
-                : lease.getMetadata().getAnnotations().get(LeasePublicationStore.VERSION_ANNOTATION);
+                : lease.getMetadata().getAnnotations().get(name);
     }
 
     private void awaitState(ClusterState.Kind kind, String version) {
@@ -305,6 +309,7 @@ class MonitorClusterTest {
             readyPod("new-2", "41.0.0");
             stopPod("base-0");
             await().atMost(WAIT).until(() -> "41.0.0".equals(publishedAnnotation()));
+            String publishedAt = leaseAnnotation(LeasePublicationStore.AT_ANNOTATION);
             for (int i = 0; i < 5; i++) {
                 cluster.setReady("new-2", false);
                 cluster.setReady("new-2", true);
@@ -313,6 +318,9 @@ class MonitorClusterTest {
             JsonNode message = browser.next(WAIT);
             assertThat(message.path("version").asText()).isEqualTo("41.0.0");
             assertNothingPushed(browser);
+            // One publication: a second write of 41.0.0 would carry a new published-at.
+            await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() ->
+                    publishedAt.equals(leaseAnnotation(LeasePublicationStore.AT_ANNOTATION)));
         }
     }
 

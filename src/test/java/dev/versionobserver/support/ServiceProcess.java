@@ -43,12 +43,20 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the service with the given environment on {@code host:port}; does not wait for readiness. */
     public static ServiceProcess start(String host, int port, Map<String, String> env) throws IOException {
+        return start(host, port, env, List.of("-Xmx" + System.getProperty("vo.heap", "128m"), "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1"));
+    }
+
+    /** The same with the given JVM flags instead of the harness's (small heap, SerialGC, C1 only). */
+    public static ServiceProcess start(String host, int port, Map<String, String> env, List<String> jvmFlags)
+            throws IOException {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the package phase first (./mvnw verify)");
         }
         Path log = Files.createTempFile("vo-" + host + "-" + port + "-", ".log");
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + System.getProperty("vo.heap", "128m"), "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Dquarkus.http.host=" + host, "-Dquarkus.http.port=" + port,
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-Dquarkus.http.host=" + host, "-Dquarkus.http.port=" + port,
                 "-jar", JAR.toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> environment = builder.environment();
