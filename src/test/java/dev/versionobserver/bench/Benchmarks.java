@@ -73,6 +73,7 @@ public final class Benchmarks {
         boolean onlyAbuse = List.of(args).contains("abuse");
         boolean onlyHandover = List.of(args).contains("handover");
         boolean onlyIngress = List.of(args).contains("ingress");
+        boolean onlyLatency = List.of(args).contains("latency");
         Benchmarks bench = new Benchmarks();
         try {
             bench.line("# Version Observer benchmarks (" + (quick ? "quick" : "full") + "), "
@@ -80,10 +81,16 @@ public final class Benchmarks {
             if (onlyHandover) {
                 bench.handover(Integer.getInteger("bench.rollouts", 20));
             }
+            if (onlyLatency) {
+                for (int run = 0; run < Integer.getInteger("bench.rollouts", 3); run++) {
+                    bench.notificationLatency(3000, false);
+                    bench.notificationLatency(3000, true);
+                }
+            }
             if (onlyIngress) {
                 bench.ingressFanOut(3000, Integer.getInteger("bench.rollouts", 3));
             }
-            boolean all = !onlyFailover && !onlyAbuse && !onlyHandover && !onlyIngress;
+            boolean all = !onlyFailover && !onlyAbuse && !onlyHandover && !onlyIngress && !onlyLatency;
             if (all) {
                 bench.ingressFanOut(quick ? 300 : 3000, quick ? 1 : 3);
             }
@@ -102,11 +109,11 @@ public final class Benchmarks {
                     bench.idleCapacity(n);
                 }
             }
-            if (!onlyAbuse && !onlyHandover && !onlyIngress) {
+            if (all || onlyFailover) {
                 bench.failover();
                 bench.handover(quick ? 5 : 20);
             }
-            if (!onlyFailover && !onlyHandover && !onlyIngress) {
+            if (all || onlyAbuse) {
                 bench.abusiveClients(quick ? 2 : 10, quick ? 100 : 300);
             }
         } finally {
@@ -369,6 +376,14 @@ public final class Benchmarks {
     // ---- 1. notification latency ---------------------------------------------------------------------------
 
     void notificationLatency(int k) throws Exception {
+        notificationLatency(k, false);
+    }
+
+    /**
+     * With {@code newLeaderFirst}, old leaders are deleted (at most two) until a new pod leads before the hold is
+     * released, so convergence involves no handover: the fan-out path alone.
+     */
+    void notificationLatency(int k, boolean newLeaderFirst) throws Exception {
         System.setProperty("vo.heap", "512m");
         try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withRollout(1.0, 0.0)
                 .withEnv(FAST_ELECTION), line -> { })) {
@@ -389,6 +404,17 @@ public final class Benchmarks {
             AtomicInteger hellos = load.hellos();
             AtomicInteger failed = load.failed();
             await().atMost(WAIT).until(() -> hellos.get() + failed.get() >= k);
+            java.util.Set<String> newPods = new java.util.HashSet<>(targets.stream().map(PodInfo::name).toList());
+            for (int deleted = 0; newLeaderFirst && deleted < 2; deleted++) {
+                String leader = cluster.leader().orElse("");
+                if (newPods.contains(leader)) {
+                    break;
+                }
+                cluster.deletePod(leader);
+                await().atMost(WAIT).until(() -> cluster.leader().filter(l -> !l.equals(leader)).isPresent());
+            }
+            String leaderAtConvergence = cluster.leader().map(l -> newPods.contains(l) ? "new pod" : "old pod")
+                    .orElse("none");
             cluster.holdScaleDown(false);
             await().atMost(WAIT).until(() -> cluster.lastOldPodLeftNanos() > 0);
             long converged = cluster.lastOldPodLeftNanos();
@@ -396,9 +422,11 @@ public final class Benchmarks {
             List<Double> latencies = new ArrayList<>(arrivals.stream().map(t -> (t - converged) / 1e6).toList());
             Collections.sort(latencies);
             for (double ms : latencies) {
-                csv("notification", "k,told_ms", String.format("%d,%.1f", k, ms));
+                csv("notification", "k,leader_at_convergence,told_ms", String.format("%d,%s,%.1f", k,
+                        leaderAtConvergence, ms));
             }
-            line(String.format("## 1. Notification latency, K=%d sockets over 3 pods (%d connected, %d refused): "
+            line(String.format("## 1. Notification latency, K=%d sockets over 3 pods, leader at convergence: "
+                    + leaderAtConvergence + " (%d connected, %d refused): "
                     + "convergence (last old pod leaves the Endpoints) -> new_version at the client: p50 %.0f ms, "
                     + "p95 %.0f ms, p99 %.0f ms, max %.0f ms (goal p99 <= %s)", k, hellos.get(), failed.get(),
                     percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
