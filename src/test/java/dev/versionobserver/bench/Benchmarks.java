@@ -387,9 +387,7 @@ public final class Benchmarks {
         System.setProperty("vo.heap", "512m");
         try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withRollout(1.0, 0.0)
                 .withEnv(FAST_ELECTION), line -> { })) {
-            cluster.deploy("1.0.0", 3);
-            await().atMost(WAIT).until(cluster::rolledOut);
-            await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("1.0.0")));
+            cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
             cluster.holdScaleDown(true);
             cluster.rollout("2.0.0");
             await().atMost(WAIT).until(() -> cluster.pods().stream()
@@ -451,9 +449,7 @@ public final class Benchmarks {
         try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withRollout(1.0, 0.0)
                 .withEnv(FAST_ELECTION).withIngress(List.of(NginxIngress.Listener.ingressNginxDefaults())),
                 line -> { })) {
-            cluster.deploy("1.0.0", 3);
-            await().atMost(WAIT).until(cluster::rolledOut);
-            await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("1.0.0")));
+            cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
             // HTTP/1.1: the JDK client's default h2c upgrade header would be passed on by nginx as a WebSocket's is.
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(2)).build();
@@ -567,9 +563,7 @@ public final class Benchmarks {
     void failover() throws Exception {
         for (boolean crash : new boolean[] { false, true }) {
             try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults(), line -> { })) {
-                cluster.deploy("1.0.0", 3);
-                await().atMost(WAIT).until(cluster::rolledOut);
-                await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("1.0.0")));
+                cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
                 String leader = cluster.leader().orElseThrow();
                 long stopped = System.nanoTime();
                 java.time.ZonedDateTime stoppedAt = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
@@ -616,9 +610,7 @@ public final class Benchmarks {
                             .forEach(p -> ready.put(p.name() + "#" + p.restarts(), cluster.socketUri(p, "1.0.0")));
                     return ready;
                 })) {
-            cluster.deploy("1.0.0", 3);
-            await().atMost(WAIT).until(cluster::rolledOut);
-            await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("1.0.0")));
+            cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
             for (int i = 0; i < rollouts; i++) {
                 String version = (i + 2) + ".0.0";
                 String leaderBefore = cluster.leader().orElse("?");

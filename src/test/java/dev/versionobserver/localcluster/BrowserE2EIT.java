@@ -27,9 +27,7 @@ class BrowserE2EIT {
     void startCluster() throws Exception {
         cluster = new LocalCluster(LocalCluster.Options.defaults().withEnv(LocalClusterMain.DEMO_ENV),
                 line -> System.out.println("[cluster] " + line));
-        cluster.deploy("1.0.0", 3);
-        await().atMost(WAIT).until(cluster::rolledOut);
-        await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("1.0.0")));
+        cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
     }
 
     @AfterEach

@@ -55,9 +55,7 @@ class FaultsIT {
             timeline.add(line);
             System.out.println("[cluster] " + line);
         });
-        cluster.deploy("1.0.0", replicas);
-        await().atMost(WAIT).until(cluster::rolledOut);
-        await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("1.0.0")));
+        cluster.deployAndAwaitPublished("1.0.0", replicas, WAIT);
         for (int i = 0; i < 3; i++) {
             pages.add(new SocketPage(cluster.serviceUrl()));
         }

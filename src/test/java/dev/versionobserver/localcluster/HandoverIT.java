@@ -54,9 +54,7 @@ class HandoverIT {
     private void start() throws Exception {
         cluster = new LocalCluster(LocalCluster.Options.defaults().withPreStop(Duration.ofSeconds(5)),
                 line -> System.out.println("[cluster] " + line));
-        cluster.deploy("1.0.0", 3);
-        await().atMost(WAIT).until(cluster::rolledOut);
-        await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("1.0.0")));
+        cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
     }
 
     private String leader() {

@@ -66,9 +66,7 @@ class IngressIT {
         cluster = new LocalCluster(LocalCluster.Options.defaults().withEnv(env).withIngress(List.of(main,
                 main.withReadTimeout(Duration.ofSeconds(1)), main.terminatingTls(REWRITTEN_HOST))),
                 line -> System.out.println("[cluster] " + line));
-        cluster.deploy("1.0.0", 3);
-        await().atMost(WAIT).until(cluster::rolledOut);
-        await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("1.0.0")));
+        cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
     }
 
     @AfterEach

@@ -242,6 +242,13 @@ public final class LocalCluster implements AutoCloseable {
 
     // ---- commands (any thread) ---------------------------------------------------------------------------
 
+    /** Creates the Deployment and waits until it has rolled out and {@code version} is published. */
+    public void deployAndAwaitPublished(String version, int replicas, Duration within) {
+        deploy(version, replicas);
+        org.awaitility.Awaitility.await().atMost(within).until(this::rolledOut);
+        org.awaitility.Awaitility.await().atMost(within).until(() -> published().equals(Optional.of(version)));
+    }
+
     /** Creates the Deployment: {@code replicas} pods of {@code version}. */
     public void deploy(String version, int replicas) {
         call(() -> {

@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -35,9 +34,7 @@ class StatusPageIT {
     void aFollowerShowsTheLeadersLiveViewOfARollout() throws Exception {
         try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withEnv(LocalClusterMain.DEMO_ENV),
                 line -> System.out.println("[cluster] " + line)); Browser browser = new Browser()) {
-            cluster.deploy("1.0.0", 3);
-            await().atMost(WAIT).until(cluster::rolledOut);
-            await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("1.0.0")));
+            cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
             await().atMost(WAIT).until(() -> cluster.leader().flatMap(cluster::pod).isPresent());
             String leader = cluster.leader().orElseThrow();
             PodInfo follower = cluster.pods().stream().filter(p -> !p.name().equals(leader)).findFirst().orElseThrow();
