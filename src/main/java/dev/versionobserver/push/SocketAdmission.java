@@ -115,10 +115,14 @@ public class SocketAdmission {
      */
     String admit(Session session) {
         Channel channel = SocketChannels.of(session).orElse(null);
-        Handshake handshake = channel != null && channel.remoteAddress() instanceof InetSocketAddress inet
-                ? handshakes.remove(inet.getAddress().getHostAddress() + ":" + inet.getPort()) : null;
+        String peer = channel != null && channel.remoteAddress() instanceof InetSocketAddress inet
+                ? inet.getAddress().getHostAddress() : null;
+        Handshake handshake = peer == null ? null
+                : handshakes.remove(peer + ":" + ((InetSocketAddress) channel.remoteAddress()).getPort());
         forgetAbandonedHandshakes();
-        String address = handshake != null ? handshake.client() : "unknown";
+        // Without the handshake's record (not expected: both sides format the peer with getHostAddress) the socket
+        // is counted under its TCP peer, never under one shared bucket.
+        String address = handshake != null ? handshake.client() : peer != null ? peer : "unknown";
         if (open.incrementAndGet() > config.maxConnections()) {
             open.decrementAndGet();
             return "too many connections";
