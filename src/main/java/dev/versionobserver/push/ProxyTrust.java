@@ -24,13 +24,14 @@ import io.smallrye.common.net.Inet;
  * reasons (Quarkus 3.33): its parser takes the leftmost {@code X-Forwarded-For} entry (the client's choice behind an
  * appending proxy, so the per-address cap could be sidestepped), and a first entry that is empty
  * ({@code X-Forwarded-For: ,}) throws inside the router, so the request is never answered and the proxy reports a
- * gateway timeout (see keycloak/keycloak#28669); ForwardedClientTest proves both. Address parsing and CIDR matching
- * are SmallRye's ({@link Inet}, {@link CidrAddress}); nothing is resolved through DNS.
+ * gateway timeout (same root cause as keycloak/keycloak#28669; QuarkusForwardingDefectTest pins it, and fails once an
+ * upgrade fixes it). Address parsing and CIDR matching are SmallRye's ({@link Inet}, {@link CidrAddress}); nothing
+ * is resolved through DNS.
  */
 @Singleton
 public class ProxyTrust {
 
-    /** At most this many X-Forwarded-For entries are looked at, right to left; a longer chain is a claim, not a path. */
+    /** X-Forwarded-For entries looked at, right to left, at most; a longer chain is a claim, not a path. */
     private static final int MAX_HOPS = 16;
 
     /** The value that trusts no proxy (an empty value would mean the default). */

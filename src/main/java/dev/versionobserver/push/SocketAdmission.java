@@ -28,9 +28,10 @@ import io.vertx.ext.web.RoutingContext;
  * pod-wide and per-address caps must not be reached (the socket is then closed with 1013, try again later).
  *
  * <p>The address is the client's as {@link ProxyTrust} reports it: behind a trusted proxy the address that proxy
- * names, otherwise the TCP peer; the host compared with the Origin is likewise the forwarded one. Only the handshake request carries it, and only the session's TCP channel (reached
- * through Undertow's session) sees the socket end, so the handshake filter hands the address to {@link #admit} by
- * the TCP peer's ip:port, unique among open connections.
+ * names, otherwise the TCP peer; the host compared with the Origin is likewise the forwarded one. Only the
+ * handshake request carries it, and only the session's TCP channel (reached through Undertow's session) sees the
+ * socket end, so the handshake filter hands the address to {@link #admit} by the TCP peer's ip:port, unique among
+ * open connections.
  */
 @Singleton
 public class SocketAdmission {
