@@ -78,7 +78,10 @@ public class ProxyTrust {
 
     /** Whether this TCP peer's forwarded headers are believed. */
     public boolean trusts(String peer) {
-        InetAddress address = peer == null ? null : Inet.parseInetAddress(peer);
+        return peer != null && trusts(Inet.parseInetAddress(peer));
+    }
+
+    private boolean trusts(InetAddress address) {
         return address != null && trusted.stream().anyMatch(cidr -> cidr.matches(address));
     }
 
@@ -98,7 +101,7 @@ public class ProxyTrust {
                 return client;
             }
             client = hop.getHostAddress();
-            if (!trusts(client)) {
+            if (!trusts(hop)) {
                 return client;
             }
         }

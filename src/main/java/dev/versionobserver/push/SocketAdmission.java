@@ -95,14 +95,15 @@ public class SocketAdmission {
         }
         if (peerAddress != null) {
             String forwardedFor = rc.request().getHeader(X_FORWARDED_FOR);
-            handshakes.put(key(peer), new Handshake(proxies.client(peerAddress, forwardedFor),
+            handshakes.put(key(peerAddress, peer.port()), new Handshake(proxies.client(peerAddress, forwardedFor),
                     forwardedFor != null && !proxies.trusts(peerAddress), System.currentTimeMillis()));
         }
         rc.next();
     }
 
-    private static String key(SocketAddress peer) {
-        return peer.hostAddress() + ":" + peer.port();
+    /** The hand-off key: the TCP peer's ip:port, the same on both sides (both format the ip with getHostAddress). */
+    private static String key(String ip, int port) {
+        return ip + ":" + port;
     }
 
     /** The pre-shutdown phase (see SessionRegistry#onShutdown): no new socket from here on. */
@@ -116,10 +117,10 @@ public class SocketAdmission {
      */
     String admit(Session session) {
         Channel channel = SocketChannels.of(session).orElse(null);
-        String peer = channel != null && channel.remoteAddress() instanceof InetSocketAddress inet
-                ? inet.getAddress().getHostAddress() : null;
-        Handshake handshake = peer == null ? null
-                : handshakes.remove(peer + ":" + ((InetSocketAddress) channel.remoteAddress()).getPort());
+        InetSocketAddress tcp = channel != null && channel.remoteAddress() instanceof InetSocketAddress inet ? inet
+                : null;
+        String peer = tcp == null ? null : tcp.getAddress().getHostAddress();
+        Handshake handshake = peer == null ? null : handshakes.remove(key(peer, tcp.getPort()));
         forgetAbandonedHandshakes();
         // Without the handshake's record (not expected: both sides format the peer with getHostAddress) the socket
         // is counted under its TCP peer, never under one shared bucket.
