@@ -7,7 +7,8 @@ import io.smallrye.config.WithDefault;
 
 /**
  * This pod's identity, from the downward API ({@code POD_NAME}, {@code POD_NAMESPACE}, {@code POD_IP}; wired in
- * application.properties). Outside Kubernetes the namespace is absent and the service runs standalone.
+ * META-INF/microprofile-config.properties). Outside Kubernetes the namespace is absent and the service runs
+ * standalone.
  */
 @ConfigMapping(prefix = "observer.pod")
 public interface PodIdentity {

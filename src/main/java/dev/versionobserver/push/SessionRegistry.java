@@ -209,7 +209,8 @@ public class SessionRegistry {
      * Every socket is closed with 1001 so browsers reconnect to another pod at once. This must happen in the
      * pre-shutdown phase: by the time {@code ShutdownEvent} is fired the HTTP server has already cut every
      * connection without a close frame (its stop is a shutdown task that runs first), which browsers see as 1006
-     * and some clients miss altogether. Needs {@code quarkus.shutdown.delay-enabled=true} (application.properties).
+     * and some clients miss altogether. Needs {@code quarkus.shutdown.delay-enabled=true}
+     * (META-INF/microprofile-config.properties).
      */
     void onShutdown(@Observes ShutdownDelayInitiatedEvent event) {
         shuttingDown = true;

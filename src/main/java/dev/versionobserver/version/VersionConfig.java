@@ -10,7 +10,7 @@ public interface VersionConfig {
 
     /**
      * This pod's version. Defaults to the Maven project version; env {@code APP_VERSION} overrides it (wired in
-     * application.properties) so one jar can play several versions in demos and tests.
+     * META-INF/microprofile-config.properties) so one jar can play several versions in demos and tests.
      */
     @WithName("app")
     String app();

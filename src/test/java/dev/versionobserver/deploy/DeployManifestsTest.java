@@ -54,7 +54,10 @@ class DeployManifestsTest {
     private static final List<Class<?>> MAPPINGS = List.of(VersionConfig.class, PodIdentity.class,
             ClusterConfig.class, LeaderConfig.class, MonitorConfig.class, PushConfig.class,
             dev.versionobserver.status.StatusConfig.class);
-    /** Env vars the app reads directly (wired in application.properties) or the base image reads. */
+    /**
+     * Env vars the app reads directly (wired in META-INF/microprofile-config.properties and application.properties)
+     * or the base image reads.
+     */
     private static final Set<String> DIRECT_ENV = Set.of("POD_NAME", "POD_NAMESPACE", "POD_IP", "APP_VERSION",
             "HTTP_HOST", "JAVA_OPTS_APPEND");
 

@@ -55,6 +55,8 @@ public final class LocalCluster implements AutoCloseable {
         final String ip;
         final String version;
         ServiceProcess process;
+        /** Sidecar pods only: the app container beside the observer. */
+        StaticSiteContainer web;
         boolean ready;
         boolean terminating;
         long terminationStarted;
@@ -97,6 +99,8 @@ public final class LocalCluster implements AutoCloseable {
     /** Processes of pods that are gone, kept for their logs. */
     private final Map<String, ServiceProcess> gone = new LinkedHashMap<>();
     private final int port;
+    /** Sidecar pods: the observer container's port (the app container has {@link #port}); otherwise 0. */
+    private final int observerPort;
     /** The Service's virtual IP: new connections go to a ready pod, round robin. */
     private final TcpProxy service;
     /** The Ingress stand-in, if the options ask for one. */
@@ -115,13 +119,17 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, Long> terminationStarted = new ConcurrentHashMap<>();
     private final Watch leaseWatch;
 
-    /** Harness settings; the defaults are Kubernetes' own where Kubernetes has one. */
+    /**
+     * Harness settings; the defaults are Kubernetes' own where Kubernetes has one. {@code podJar}: the application
+     * each pod runs (null: this service); {@code sidecarSite}: pods made of a web server serving that directory plus
+     * the observer beside it (null: the observer alone).
+     */
     public record Options(double maxSurge, double maxUnavailable, Duration preStop, Duration gracePeriod,
             Map<String, String> serviceEnv, Path kubeconfig, String podIpPrefix, boolean apiFaults,
-            List<NginxIngress.Listener> ingress) {
+            List<NginxIngress.Listener> ingress, Path podJar, Path sidecarSite) {
         public static Options defaults() {
             return new Options(0.25, 0.25, Duration.ofMillis(500), Duration.ofSeconds(10), Map.of(), null,
-                    "127.0.0.", false, List.of());
+                    "127.0.0.", false, List.of(), null, null);
         }
 
         /**
@@ -130,29 +138,29 @@ public final class LocalCluster implements AutoCloseable {
          */
         public Options withIngress(List<NginxIngress.Listener> listeners) {
             return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
-                    apiFaults, listeners);
+                    apiFaults, listeners, podJar, sidecarSite);
         }
 
         /** The preStop pause before SIGTERM (the chart's is 5 s; the default here is short to keep tests fast). */
         public Options withPreStop(Duration pause) {
             return new Options(maxSurge, maxUnavailable, pause, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
-                    apiFaults, ingress);
+                    apiFaults, ingress, podJar, sidecarSite);
         }
 
         public Options withEnv(Map<String, String> env) {
             return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, env, kubeconfig, podIpPrefix,
-                    apiFaults, ingress);
+                    apiFaults, ingress, podJar, sidecarSite);
         }
 
         public Options withRollout(double surge, double unavailable) {
             return new Options(surge, unavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
-                    apiFaults, ingress);
+                    apiFaults, ingress, podJar, sidecarSite);
         }
 
         /** A real API server instead of the embedded one; pods then need non-loopback addresses. */
         public Options withRealApi(Path kubeconfig, String podIpPrefix) {
             return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
-                    apiFaults, ingress);
+                    apiFaults, ingress, podJar, sidecarSite);
         }
 
         /**
@@ -162,7 +170,23 @@ public final class LocalCluster implements AutoCloseable {
          */
         public Options withApiFaults() {
             return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
-                    true, ingress);
+                    true, ingress, podJar, sidecarSite);
+        }
+
+        /** Pods run another Quarkus application's fast-jar, one that embeds the library jar. */
+        public Options withPodJar(Path jar) {
+            return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
+                    apiFaults, ingress, jar, sidecarSite);
+        }
+
+        /**
+         * Sidecar pods, as the chart's sidecar mode makes them: the app container (nginx serving {@code site} on
+         * the pod's http port) and the observer on its own port, named {@code observer} in the Endpoints; the
+         * Ingress, if any, routes {@code /version} and {@code /version-observer/} to the observer.
+         */
+        public Options withSidecar(Path site) {
+            return new Options(maxSurge, maxUnavailable, preStop, gracePeriod, serviceEnv, kubeconfig, podIpPrefix,
+                    apiFaults, ingress, podJar, site);
         }
     }
 
@@ -197,6 +221,7 @@ public final class LocalCluster implements AutoCloseable {
             this.podKubeconfig = api.kubeconfig();
         }
         this.port = ServiceProcess.freePort();
+        this.observerPort = options.sidecarSite() == null ? 0 : ServiceProcess.freePort();
         try {
             this.service = new TcpProxy(() -> {
                 List<String> ips = readyIps;
@@ -205,7 +230,7 @@ public final class LocalCluster implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("cannot start the Service proxy", e);
         }
-        this.ingress = options.ingress().isEmpty() ? null : new NginxIngress(port, options.ingress());
+        this.ingress = options.ingress().isEmpty() ? null : new NginxIngress(port, observerPort, options.ingress());
         this.leaseWatch = client.leases().inNamespace(NAMESPACE).withName(LEASE).watch(
                 new Watcher<Lease>() {
                     @Override
@@ -441,12 +466,14 @@ public final class LocalCluster implements AutoCloseable {
         return service.url();
     }
 
+    /** The pod's observer (in sidecar pods, the observer container's port). */
     public String baseUrl(PodInfo pod) {
-        return "http://" + pod.ip() + ":" + port;
+        return "http://" + pod.ip() + ":" + (observerPort == 0 ? port : observerPort);
     }
 
     public URI socketUri(PodInfo pod, String pageVersion) {
-        return URI.create("ws://" + pod.ip() + ":" + port + "/version/ws?v=" + pageVersion);
+        return URI.create("ws://" + pod.ip() + ":" + (observerPort == 0 ? port : observerPort)
+                + "/version/ws?v=" + pageVersion);
     }
 
     /** The election Lease as the API server has it now. */
@@ -532,6 +559,9 @@ public final class LocalCluster implements AutoCloseable {
             if (!pod.sigtermSent && elapsed >= options.preStop().toNanos()) {
                 pod.sigtermSent = true;
                 pod.process.signalTerm();
+                if (pod.web != null) {
+                    pod.web.close();
+                }
             }
             boolean exited = !pod.process.isAlive();
             if (!exited && elapsed >= options.preStop().plus(options.gracePeriod()).toNanos()) {
@@ -575,10 +605,19 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** Ready when every container's readiness probe passes: the observer's, and the web server's beside it. */
     private boolean probe(PodRuntime pod) {
+        return probe("http://" + pod.ip + ":" + observerPort(pod) + "/q/health/ready")
+                && (pod.web == null || probe("http://" + pod.ip + ":" + port + "/"));
+    }
+
+    private int observerPort(PodRuntime pod) {
+        return pod.web == null ? port : observerPort;
+    }
+
+    private boolean probe(String url) {
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://" + pod.ip + ":" + port + "/q/health/ready"))
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url))
                     .timeout(PROBE_TIMEOUT).build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
@@ -653,7 +692,12 @@ public final class LocalCluster implements AutoCloseable {
             throw new IllegalStateException("out of loopback addresses for pods");
         }
         PodRuntime pod = new PodRuntime(name, ip, version);
-        objects.addPod(name, ip, port);
+        if (options.sidecarSite() != null) {
+            objects.addPod(name, ip, Map.of("http", port, "observer", observerPort));
+            pod.web = StaticSiteContainer.start(ip, port, options.sidecarSite());
+        } else {
+            objects.addPod(name, ip, port);
+        }
         pod.process = startProcess(pod);
         pods.put(name, pod);
         timeline.accept("pod " + name + " (" + version + ", " + ip + ") created");
@@ -673,8 +717,13 @@ public final class LocalCluster implements AutoCloseable {
             env.put("KUBERNETES_IMPERSONATE_USERNAME", pod.name);
         }
         env.put("OBSERVER_CLUSTER_SERVICE_NAME", SERVICE);
+        env.put("OBSERVER_CLUSTER_POD_SELECTOR", FakeCluster.APP_LABEL + "=" + APP);
         env.put("OBSERVER_LEADER_LEASE_NAME", LEASE);
-        return ServiceProcess.start(pod.ip, port, env);
+        if (pod.web != null) {
+            env.put("OBSERVER_CLUSTER_PORT_NAME", "observer"); // as the chart's sidecar mode sets it
+        }
+        return options.podJar() == null ? ServiceProcess.start(pod.ip, observerPort(pod), env)
+                : ServiceProcess.start(options.podJar(), pod.ip, observerPort(pod), env);
     }
 
     private void beginTermination(PodRuntime pod) {
@@ -699,6 +748,11 @@ public final class LocalCluster implements AutoCloseable {
     public void close() throws Exception {
         loop.shutdownNow();
         loop.awaitTermination(10, TimeUnit.SECONDS);
+        for (PodRuntime pod : pods.values()) {
+            if (pod.web != null) {
+                pod.web.close();
+            }
+        }
         List<ServiceProcess> processes = new ArrayList<>(gone.values());
         pods.values().stream().filter(p -> p.process != null).forEach(p -> processes.add(p.process));
         List<String> failures = new ArrayList<>();

@@ -2,15 +2,11 @@ package dev.versionobserver.localcluster;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import dev.versionobserver.support.ServiceProcess;
@@ -29,7 +25,6 @@ public final class NginxIngress implements AutoCloseable {
 
     /** The address nginx connects to the pods from (proxy_bind). */
     public static final String SOURCE = "127.0.0.1";
-    private static final Path BINARY = Path.of(System.getProperty("vo.nginx", "/usr/sbin/nginx"));
 
     /**
      * One Ingress host: nginx' idle read timeout on a proxied connection, and what it sends as X-Forwarded-Proto
@@ -49,42 +44,34 @@ public final class NginxIngress implements AutoCloseable {
         }
     }
 
-    private final Path dir;
     private final int podPort;
+    private final int observerPort;
     private final List<Listener> listeners;
     private final List<Integer> ports = new ArrayList<>();
-    private final Process master;
+    private final Nginx nginx;
     private List<String> upstreams = List.of();
     private List<String> ready = List.of();
     private Set<String> only;
     private int reloads;
 
     public static boolean available() {
-        return Files.isExecutable(BINARY);
+        return Nginx.available();
     }
 
-    NginxIngress(int podPort, List<Listener> listeners) throws IOException {
-        if (!available()) {
-            throw new IllegalStateException(BINARY + " not found: install Debian's nginx-light (.ci/run does)");
-        }
-        this.dir = Files.createTempDirectory("vo-nginx");
+    /**
+     * Routes everything to the pods' {@code podPort}; with an {@code observerPort} above 0 (sidecar pods),
+     * {@code /version}, {@code /version/...} and {@code /version-observer/...} go to that port instead, as the chart's
+     * Ingress routes them in sidecar mode.
+     */
+    NginxIngress(int podPort, int observerPort, List<Listener> listeners) throws IOException {
         this.podPort = podPort;
+        this.observerPort = observerPort;
         this.listeners = List.copyOf(listeners);
         for (int i = 0; i < listeners.size(); i++) {
             ports.add(ServiceProcess.freePort());
         }
-        Files.createDirectories(dir.resolve("temp"));
-        Files.writeString(conf(), config(upstreams));
-        this.master = new ProcessBuilder(BINARY.toString(), "-p", dir.toString(), "-c", conf().toString(),
-                "-g", "daemon off;").redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile())
-                .start();
-        for (int port : ports) {
-            awaitListening(port);
-        }
-    }
-
-    private Path conf() {
-        return dir.resolve("nginx.conf");
+        this.nginx = Nginx.start(config(upstreams),
+                ports.stream().map(port -> new InetSocketAddress("127.0.0.1", port)).toList());
     }
 
     /** The URL of the i-th listener. */
@@ -122,115 +109,74 @@ public final class NginxIngress implements AutoCloseable {
             return;
         }
         upstreams = sorted;
-        Files.writeString(conf(), config(sorted));
-        Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(master.pid())).inheritIO().start();
-        try {
-            if (!hup.waitFor(10, TimeUnit.SECONDS) || hup.exitValue() != 0) {
-                throw new IOException("nginx reload signal failed");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
+        nginx.reconfigure(config(sorted));
         reloads++;
     }
 
     private String config(List<String> readyIps) {
-        String servers = readyIps.isEmpty() ? "    server 127.0.0.1:1 down;\n"
-                : readyIps.stream().map(ip -> "    server " + ip + ":" + podPort + " max_fails=0;\n")
-                        .collect(Collectors.joining());
-        StringBuilder conf = new StringBuilder();
-        if ("root".equals(System.getProperty("user.name"))) {
-            conf.append("user root;\n");
-        }
-        conf.append("""
-                worker_processes 2;
-                worker_rlimit_nofile 16384;
-                error_log %1$s/error.log warn;
-                pid %1$s/nginx.pid;
-                # ingress-nginx's default: old workers close their connections at most this long after a reload.
-                worker_shutdown_timeout 240s;
-                events { worker_connections 8192; }
-                http {
-                    access_log off;
-                    client_body_temp_path %1$s/temp/body;
-                    proxy_temp_path %1$s/temp/proxy;
-                    fastcgi_temp_path %1$s/temp/fastcgi;
-                    uwsgi_temp_path %1$s/temp/uwsgi;
-                    scgi_temp_path %1$s/temp/scgi;
+        StringBuilder conf = new StringBuilder("""
                     map $http_upgrade $connection_upgrade { default upgrade; '' close; }
-                    upstream pods {
-                %2$s    }
-                """.formatted(dir, servers));
-        for (int i = 0; i < listeners.size(); i++) {
-            Listener l = listeners.get(i);
-            String host = l.upstreamHost() == null ? "$http_host" : l.upstreamHost();
-            conf.append("""
-                        server {
-                            listen 127.0.0.1:%d;
-                            location / {
-                                proxy_pass http://pods;
-                                proxy_bind %s;
-                                proxy_http_version 1.1;
-                                proxy_set_header Upgrade $http_upgrade;
-                                proxy_set_header Connection $connection_upgrade;
-                                proxy_set_header Host %s;
-                                proxy_set_header X-Request-ID $request_id;
-                                proxy_set_header X-Real-IP $remote_addr;
-                                proxy_set_header X-Forwarded-For $remote_addr;
-                                proxy_set_header X-Forwarded-Host $http_host;
-                                proxy_set_header X-Forwarded-Port $server_port;
-                                proxy_set_header X-Forwarded-Proto %s;
-                                proxy_set_header X-Forwarded-Scheme %4$s;
-                                proxy_set_header X-Scheme %4$s;
-                                proxy_connect_timeout 5s;
-                                proxy_send_timeout %5$ds;
-                                proxy_read_timeout %5$ds;
-                                proxy_buffering off;
-                                proxy_next_upstream error timeout;
-                                proxy_next_upstream_tries 3;
-                            }
-                        }
-                    """.formatted(ports.get(i), SOURCE, host, l.forwardedProto(),
-                    Math.max(1, l.readTimeout().toSeconds())));
+                """);
+        conf.append(upstream("pods", readyIps, podPort));
+        if (observerPort > 0) {
+            conf.append(upstream("observers", readyIps, observerPort));
         }
-        return conf.append("}\n").toString();
+        for (int i = 0; i < listeners.size(); i++) {
+            conf.append("    server {\n        listen 127.0.0.1:").append(ports.get(i)).append(";\n");
+            conf.append(location("/", "pods", listeners.get(i)));
+            if (observerPort > 0) {
+                for (String path : List.of("= /version", "/version/", "/version-observer/")) {
+                    conf.append(location(path, "observers", listeners.get(i)));
+                }
+            }
+            conf.append("    }\n");
+        }
+        return conf.toString();
     }
 
-    private void awaitListening(int port) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (!master.isAlive()) {
-                throw new IOException("nginx exited: " + output());
-            }
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                // nginx is still starting; poll again (bounded by the deadline)
-            }
-        }
-        throw new IOException("nginx did not listen on " + port + ": " + output());
+    private static String upstream(String name, List<String> readyIps, int port) {
+        String servers = readyIps.isEmpty() ? "        server 127.0.0.1:1 down;\n"
+                : readyIps.stream().map(ip -> "        server " + ip + ":" + port + " max_fails=0;\n")
+                        .collect(Collectors.joining());
+        return "    upstream " + name + " {\n" + servers + "    }\n";
+    }
+
+    private static String location(String path, String upstream, Listener l) {
+        String host = l.upstreamHost() == null ? "$http_host" : l.upstreamHost();
+        return """
+                        location %5$s {
+                            proxy_pass http://%6$s;
+                            proxy_bind %1$s;
+                            proxy_http_version 1.1;
+                            proxy_set_header Upgrade $http_upgrade;
+                            proxy_set_header Connection $connection_upgrade;
+                            proxy_set_header Host %2$s;
+                            proxy_set_header X-Request-ID $request_id;
+                            proxy_set_header X-Real-IP $remote_addr;
+                            proxy_set_header X-Forwarded-For $remote_addr;
+                            proxy_set_header X-Forwarded-Host $http_host;
+                            proxy_set_header X-Forwarded-Port $server_port;
+                            proxy_set_header X-Forwarded-Proto %3$s;
+                            proxy_set_header X-Forwarded-Scheme %3$s;
+                            proxy_set_header X-Scheme %3$s;
+                            proxy_connect_timeout 5s;
+                            proxy_send_timeout %4$ds;
+                            proxy_read_timeout %4$ds;
+                            proxy_buffering off;
+                            proxy_next_upstream error timeout;
+                            proxy_next_upstream_tries 3;
+                        }
+                """.formatted(SOURCE, host, l.forwardedProto(), Math.max(1, l.readTimeout().toSeconds()), path,
+                upstream);
     }
 
     /** nginx' own output and error log, for failure messages. */
     public String output() {
-        StringBuilder out = new StringBuilder();
-        for (String name : List.of("nginx.out", "error.log")) {
-            try {
-                out.append(Files.readString(dir.resolve(name)));
-            } catch (IOException absent) {
-                // not written yet
-            }
-        }
-        return out.toString();
+        return nginx.output();
     }
 
     @Override
     public void close() throws Exception {
-        master.destroy(); // SIGTERM: nginx' fast shutdown, workers included
-        if (!master.waitFor(10, TimeUnit.SECONDS)) {
-            master.destroyForcibly();
-        }
+        nginx.close();
     }
 }

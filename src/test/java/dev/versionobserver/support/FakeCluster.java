@@ -32,7 +32,8 @@ public final class FakeCluster {
     /** No node of that name exists, so no kubelet or controller of a real cluster touches these pods. */
     static final String PLACEHOLDER_NODE = "version-observer-local-node";
 
-    private record PodRecord(String name, String uid, String ip, int port, boolean ready, boolean terminating) {
+    private record PodRecord(String name, String uid, String ip, Map<String, Integer> ports, boolean ready,
+            boolean terminating) {
     }
 
     private final KubernetesClient client;
@@ -50,12 +51,21 @@ public final class FakeCluster {
 
     /** A pod is scheduled and its container starts (not ready yet). */
     public synchronized String addPod(String name, String ip, int port) {
+        return addPod(name, ip, Map.of("http", port));
+    }
+
+    /**
+     * A pod whose containers listen on these named ports (a sidecar's beside the app's), listed in the Endpoints and
+     * EndpointSlices under those names as the controllers list a Service's named ports.
+     */
+    public synchronized String addPod(String name, String ip, Map<String, Integer> namedPorts) {
+        Map<String, Integer> ports = new java.util.TreeMap<>(namedPorts);
         String uid = UUID.randomUUID().toString();
-        pods.put(name, new PodRecord(name, uid, ip, port, false, false));
+        pods.put(name, new PodRecord(name, uid, ip, ports, false, false));
         Pod created = client.pods().inNamespace(namespace).resource(pod(pods.get(name))).create();
         // A real API server ignores status on create and assigns the UID: status is the kubelet's write.
         pods.put(name, new PodRecord(name, created.getMetadata().getUid() == null ? uid
-                : created.getMetadata().getUid(), ip, port, false, false));
+                : created.getMetadata().getUid(), ip, ports, false, false));
         client.pods().inNamespace(namespace).withName(name).editStatus(pod -> {
             pod.setStatus(pod(pods.get(name)).getStatus());
             return pod;
@@ -67,7 +77,7 @@ public final class FakeCluster {
     /** The readiness probe passes (or fails): the kubelet writes the Ready condition. */
     public synchronized void setReady(String name, boolean ready) {
         PodRecord p = pods.get(name);
-        pods.put(name, new PodRecord(p.name, p.uid, p.ip, p.port, ready, p.terminating));
+        pods.put(name, new PodRecord(p.name, p.uid, p.ip, p.ports, ready, p.terminating));
         client.pods().inNamespace(namespace).withName(name).editStatus(pod -> {
             pod.getStatus().getConditions().forEach(c -> {
                 if ("Ready".equals(c.getType())) {
@@ -86,7 +96,7 @@ public final class FakeCluster {
      */
     public synchronized void beginTermination(String name) {
         PodRecord p = pods.get(name);
-        pods.put(name, new PodRecord(p.name, p.uid, p.ip, p.port, p.ready, true));
+        pods.put(name, new PodRecord(p.name, p.uid, p.ip, p.ports, p.ready, true));
         client.pods().inNamespace(namespace).withName(name).delete();
         sync();
     }
@@ -138,9 +148,9 @@ public final class FakeCluster {
 
     /** What the endpoints and endpointslice controllers would write for the current pods. */
     private void sync() {
-        // One subset per port, as the controller groups addresses (stand-ins each listen on their own port).
-        Map<Integer, List<EndpointAddress>> readyByPort = new LinkedHashMap<>();
-        Map<Integer, List<EndpointAddress>> notReadyByPort = new LinkedHashMap<>();
+        // One subset per set of ports, as the controller groups addresses (stand-ins each listen on their own port).
+        Map<Map<String, Integer>, List<EndpointAddress>> readyByPort = new LinkedHashMap<>();
+        Map<Map<String, Integer>, List<EndpointAddress>> notReadyByPort = new LinkedHashMap<>();
         for (PodRecord p : pods.values()) {
             if (p.terminating) {
                 continue; // v1 Endpoints drop terminating pods
@@ -148,17 +158,18 @@ public final class FakeCluster {
             EndpointAddress address = new EndpointAddressBuilder().withIp(p.ip)
                     .withNewTargetRef().withKind("Pod").withName(p.name).withNamespace(namespace).withUid(p.uid)
                     .endTargetRef().build();
-            (p.ready ? readyByPort : notReadyByPort).computeIfAbsent(p.port, k -> new ArrayList<>()).add(address);
+            (p.ready ? readyByPort : notReadyByPort).computeIfAbsent(p.ports, k -> new ArrayList<>()).add(address);
         }
-        Set<Integer> ports = new LinkedHashSet<>(readyByPort.keySet());
+        Set<Map<String, Integer>> ports = new LinkedHashSet<>(readyByPort.keySet());
         ports.addAll(notReadyByPort.keySet());
         EndpointsBuilder endpoints = new EndpointsBuilder().withNewMetadata().withName(service)
                 .withNamespace(namespace).endMetadata();
-        for (int port : ports) {
+        for (Map<String, Integer> named : ports) {
             endpoints.addNewSubset()
-                    .withAddresses(readyByPort.getOrDefault(port, List.of()))
-                    .withNotReadyAddresses(notReadyByPort.getOrDefault(port, List.of()))
-                    .addNewPort().withName("http").withPort(port).withProtocol("TCP").endPort()
+                    .withAddresses(readyByPort.getOrDefault(named, List.of()))
+                    .withNotReadyAddresses(notReadyByPort.getOrDefault(named, List.of()))
+                    .withPorts(named.entrySet().stream().map(e -> new io.fabric8.kubernetes.api.model.EndpointPortBuilder()
+                            .withName(e.getKey()).withPort(e.getValue()).withProtocol("TCP").build()).toList())
                     .endSubset();
         }
         client.endpoints().inNamespace(namespace).resource(endpoints.build())
@@ -169,13 +180,16 @@ public final class FakeCluster {
     private void syncSlices() {
         Map<Integer, EndpointSliceBuilder> byPort = new LinkedHashMap<>();
         for (PodRecord p : pods.values()) {
-            EndpointSliceBuilder slice = byPort.computeIfAbsent(p.port, port -> new EndpointSliceBuilder()
+            int key = p.ports.values().iterator().next();
+            EndpointSliceBuilder slice = byPort.computeIfAbsent(key, port -> new EndpointSliceBuilder()
                     .withNewMetadata().withName(service + "-" + port).withNamespace(namespace)
                     .addToLabels("kubernetes.io/service-name", service)
                     .addToLabels("endpointslice.kubernetes.io/managed-by", "version-observer-local-cluster")
                     .endMetadata()
                     .withAddressType("IPv4")
-                    .addNewPort().withName("http").withPort(port).withProtocol("TCP").endPort());
+                    .withPorts(p.ports.entrySet().stream().map(e -> new io.fabric8.kubernetes.api.model.discovery.v1
+                            .EndpointPortBuilder().withName(e.getKey()).withPort(e.getValue()).withProtocol("TCP")
+                            .build()).toList()));
             slice.addToEndpoints(new EndpointBuilder().withAddresses(p.ip)
                     .withNewConditions().withReady(p.ready && !p.terminating).withServing(p.ready)
                     .withTerminating(p.terminating).endConditions()

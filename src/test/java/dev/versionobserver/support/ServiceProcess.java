@@ -28,6 +28,9 @@ public final class ServiceProcess implements AutoCloseable {
     public static final Path JAR = Path.of(System.getProperty("vo.jar", "target/quarkus-app/quarkus-run.jar"));
     /** What Vert.x' BlockedThreadChecker logs ("Thread Thread[...] has been blocked for 2345 ms, ..."). */
     public static final String BLOCKED_THREAD = "has been blocked for";
+    /** Small heap, SerialGC, C1 only: many processes on two cores. */
+    private static final List<String> HARNESS_FLAGS = List.of("-Xmx" + System.getProperty("vo.heap", "128m"),
+            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private final Process process;
     private final String host;
@@ -43,21 +46,30 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the service with the given environment on {@code host:port}; does not wait for readiness. */
     public static ServiceProcess start(String host, int port, Map<String, String> env) throws IOException {
-        return start(host, port, env, List.of("-Xmx" + System.getProperty("vo.heap", "128m"), "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1"));
+        return start(JAR, host, port, env, HARNESS_FLAGS);
     }
 
     /** The same with the given JVM flags instead of the harness's (small heap, SerialGC, C1 only). */
     public static ServiceProcess start(String host, int port, Map<String, String> env, List<String> jvmFlags)
             throws IOException {
-        if (!Files.exists(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: run the package phase first (./mvnw verify)");
+        return start(JAR, host, port, env, jvmFlags);
+    }
+
+    /** Another Quarkus application's fast-jar (one that embeds the library jar), with the harness's JVM flags. */
+    public static ServiceProcess start(Path jar, String host, int port, Map<String, String> env) throws IOException {
+        return start(jar, host, port, env, HARNESS_FLAGS);
+    }
+
+    private static ServiceProcess start(Path jar, String host, int port, Map<String, String> env,
+            List<String> jvmFlags) throws IOException {
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the package phase first (./mvnw verify)");
         }
         Path log = Files.createTempFile("vo-" + host + "-" + port + "-", ".log");
         List<String> command = new ArrayList<>(List.of(javaBinary()));
         command.addAll(jvmFlags);
         command.addAll(List.of("-Dquarkus.http.host=" + host, "-Dquarkus.http.port=" + port,
-                "-jar", JAR.toAbsolutePath().toString()));
+                "-jar", jar.toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> environment = builder.environment();
         environment.keySet().removeIf(k -> k.startsWith("POD_") || k.equals("APP_VERSION") || k.equals("KUBECONFIG"));

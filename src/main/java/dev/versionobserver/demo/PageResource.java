@@ -1,4 +1,4 @@
-package dev.versionobserver.web;
+package dev.versionobserver.demo;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -11,7 +11,11 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.NonBlocking;
 
-/** {@code GET /}: the demo "app" page, a stand-in for any single-page application served by this pod. */
+/**
+ * {@code GET /}: the demo "app" page, a stand-in for any single-page application served by this pod. Part of the
+ * service only: the library jar leaves this package out, so an application that embeds Version Observer keeps
+ * {@code /} for itself.
+ */
 @Path("/")
 public class PageResource {
 
