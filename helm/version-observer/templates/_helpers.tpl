@@ -45,3 +45,15 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "version-observer.podSelector" -}}
 app.kubernetes.io/name={{ include "version-observer.name" . }},app.kubernetes.io/instance={{ .Release.Name }}
 {{- end }}
+
+{{/* The named port the observer serves on: "http" alone, "observer" beside the app's container in sidecar mode. */}}
+{{- define "version-observer.observerPortName" -}}
+{{- if eq .Values.mode "sidecar" }}observer{{ else }}http{{ end }}
+{{- end }}
+
+{{/* Sidecar mode: the app's image, whose tag is the version the pods report. Fails with the setting's name. */}}
+{{- define "version-observer.appImage" -}}
+{{- $repository := required "mode=sidecar needs app.image.repository: your app's image" .Values.app.image.repository }}
+{{- $tag := required "mode=sidecar needs app.image.tag: your app's version, a semantic version such as 1.4.2 (pages are told when it changes)" .Values.app.image.tag }}
+{{- printf "%s:%s" $repository $tag }}
+{{- end }}

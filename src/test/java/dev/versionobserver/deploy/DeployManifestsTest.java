@@ -59,7 +59,27 @@ class DeployManifestsTest {
      * or the base image reads.
      */
     private static final Set<String> DIRECT_ENV = Set.of("POD_NAME", "POD_NAMESPACE", "POD_IP", "APP_VERSION",
-            "HTTP_HOST", "JAVA_OPTS_APPEND");
+            "HTTP_HOST", "JAVA_OPTS_APPEND", "QUARKUS_HTTP_PORT");
+    /** README "Beside any web server: the sidecar": the values a user copies. */
+    static final String SIDECAR_VALUES = """
+            mode: sidecar
+            app:
+              image:
+                repository: registry.example.com/shop
+                tag: 1.4.2
+              port: 8080
+            ingress:
+              enabled: true
+              hosts:
+                - host: shop.example.com
+                  paths:
+                    - path: /
+                      pathType: Prefix
+            networkPolicy:
+              enabled: true
+            serviceMonitor:
+              enabled: true
+            """;
 
     private static List<List<HasMetadata>> both() {
         return List.of(Manifests.plain(), Manifests.render(Map.of()));
@@ -315,6 +335,75 @@ class DeployManifestsTest {
             "leader.leaseDuration=1500ms", "image.pullPolicy=Sometimes", "replicaCount=0", "service.port=70000",
             "appVersionOverride=latest", "leader.leaseName=Not_A_Name", "monitor.pollTimout=2s" })
     void schemaRejectsTyposAndBadValues(String assignment) {
+        String[] kv = assignment.split("=", 2);
+        Object value = kv[1].matches("-?\\d+") ? Integer.valueOf(kv[1]) : kv[1];
+        assertThatThrownBy(() -> Manifests.render(Map.of(kv[0], value)))
+                .hasMessageContaining("values don't meet the specifications of the schema");
+    }
+
+    @Test
+    void sidecarModeRunsTheAppsContainerUnchangedAndTheObserverBesideItOnANamedPort() {
+        List<HasMetadata> objects = Manifests.renderWithValues(SIDECAR_VALUES);
+        var pod = Manifests.one(objects, Deployment.class).getSpec().getTemplate().getSpec();
+        assertThat(pod.getContainers()).extracting(Container::getName).containsExactly("app", "version-observer");
+        Container app = pod.getContainers().get(0);
+        assertThat(app.getImage()).isEqualTo("registry.example.com/shop:1.4.2");
+        assertThat(app.getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getName()).isEqualTo("http");
+            assertThat(p.getContainerPort()).isEqualTo(8080);
+        });
+        assertThat(app.getEnv()).as("the app is not told anything").isNullOrEmpty();
+        assertThat(pod.getSecurityContext().getRunAsUser()).as("the app's image keeps its own user").isNull();
+
+        Container observer = pod.getContainers().get(1);
+        assertThat(observer.getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getName()).isEqualTo("observer");
+            assertThat(p.getContainerPort()).isEqualTo(9090);
+        });
+        Map<String, String> env = observer.getEnv().stream().filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        assertThat(env).containsEntry("APP_VERSION", "1.4.2").containsEntry("QUARKUS_HTTP_PORT", "9090")
+                .containsEntry("OBSERVER_CLUSTER_PORT_NAME", "observer");
+        assertThat(knownEnv()).containsAll(observer.getEnv().stream().map(EnvVar::getName).toList());
+        for (Probe probe : List.of(observer.getStartupProbe(), observer.getLivenessProbe(),
+                observer.getReadinessProbe())) {
+            assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("observer");
+        }
+        assertThat(observer.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(observer.getSecurityContext().getRunAsUser()).isPositive();
+
+        Service service = Manifests.one(objects, Service.class);
+        assertThat(service.getSpec().getPorts()).extracting(p -> p.getName() + "->" + p.getTargetPort().getStrVal())
+                .containsExactly("http->http", "observer->observer");
+        Ingress ingress = Manifests.one(objects, Ingress.class);
+        assertThat(ingress.getSpec().getRules().get(0).getHttp().getPaths())
+                .extracting(p -> p.getPath() + " " + p.getPathType() + " -> " + p.getBackend().getService()
+                        .getPort().getName())
+                .containsExactly("/version Prefix -> observer", "/version-observer Prefix -> observer",
+                        "/ Prefix -> http");
+        assertThat(Manifests.one(objects, NetworkPolicy.class).getSpec().getIngress().get(0).getPorts())
+                .extracting(p -> p.getPort().getStrVal()).containsExactly("http", "observer");
+        assertThat(objects).filteredOn(o -> "ServiceMonitor".equals(o.getKind())).singleElement()
+                .satisfies(m -> assertThat(Manifests.asYaml(m)).contains("port: \"observer\""));
+    }
+
+    @Test
+    void sidecarModeWithoutTheAppsImageFailsNamingTheSetting() {
+        assertThatThrownBy(() -> Manifests.renderWithValues("""
+                mode: sidecar
+                app:
+                  image:
+                    repository: registry.example.com/shop
+                """)).hasMessageContaining("mode=sidecar needs app.image.tag");
+        assertThatThrownBy(() -> Manifests.renderWithValues("""
+                mode: sidecar
+                """)).hasMessageContaining("mode=sidecar needs app.image.repository");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "app.image.tag=latest", "app.image.tag=1.4", "mode=beside", "app.port=0",
+            "sidecar.port=70000", "app.imag=x" })
+    void schemaRejectsBadSidecarValues(String assignment) {
         String[] kv = assignment.split("=", 2);
         Object value = kv[1].matches("-?\\d+") ? Integer.valueOf(kv[1]) : kv[1];
         assertThatThrownBy(() -> Manifests.render(Map.of(kv[0], value)))

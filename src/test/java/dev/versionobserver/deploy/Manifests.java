@@ -89,4 +89,8 @@ final class Manifests {
     static io.fabric8.kubernetes.api.model.Container container(List<HasMetadata> objects) {
         return one(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
     }
+
+    static String asYaml(HasMetadata object) {
+        return io.fabric8.kubernetes.client.utils.Serialization.asYaml(object);
+    }
 }
