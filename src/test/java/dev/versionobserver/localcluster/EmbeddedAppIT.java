@@ -58,6 +58,7 @@ class EmbeddedAppIT {
             HttpResponse<String> script = get(app.baseUrl() + "/version-observer/client.js");
             assertThat(script.statusCode()).isEqualTo(200);
             assertThat(script.headers().firstValue("content-type").orElse("")).contains("javascript");
+            assertThat(get(app.baseUrl() + "/version-observer/index.js").body()).contains("export function connect");
             assertThat(get(app.baseUrl() + "/status").body()).contains("Version Observer status");
             assertThat(get(app.baseUrl() + "/q/metrics").body()).contains("version_observer_notifications_sent");
             assertThat(app.httpStatus("/q/health/ready")).isEqualTo(200);

@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-/** The demo as a person runs it: interactive commands, then Ctrl-C, after which no process is left behind. */
+/**
+ * The demo as a person runs it: pages open, the commands listed, commands that act on the cluster (a rollout
+ * prompts the pages), then Ctrl-C, after which no process is left behind.
+ */
 class InteractiveDemoIT {
 
     private static final Duration WAIT = Duration.ofSeconds(120);
@@ -43,7 +46,10 @@ class InteractiveDemoIT {
         List<ProcessHandle> children = List.of();
         try {
             Writer in = new OutputStreamWriter(demo.getOutputStream(), StandardCharsets.UTF_8);
-            await().atMost(WAIT).until(() -> lines.stream().anyMatch(l -> l.contains("published: 1.0.0")));
+            await().atMost(WAIT).until(() -> lines.stream().anyMatch(l -> l.contains("rollout VERSION")));
+            assertThat(lines).anyMatch(l -> l.contains("published: 1.0.0"))
+                    .anyMatch(l -> l.contains("page 3 open"))
+                    .anyMatch(l -> l.contains("kill-leader")).anyMatch(l -> l.contains("quit"));
 
             in.write("status\n");
             in.flush();
@@ -54,6 +60,13 @@ class InteractiveDemoIT {
             in.flush();
             await().atMost(WAIT).until(() -> lines.stream().anyMatch(l -> l.contains("converged on 1.0.0 (3 serving)")));
             assertThat(lines).anyMatch(l -> l.contains("unknown command: bogus"));
+
+            in.write("rollout 2.0.0\n");
+            in.flush();
+            await().atMost(WAIT).until(() -> lines.stream().anyMatch(l -> l.contains("3/3 pages prompted, 3 prompts")));
+            in.write("pages\n");
+            in.flush();
+            await().atMost(WAIT).until(() -> lines.stream().filter(l -> l.contains("prompted 1 time(s)")).count() == 3);
 
             children = demo.descendants().toList();
             assertThat(children).as("three service processes").hasSizeGreaterThanOrEqualTo(3);

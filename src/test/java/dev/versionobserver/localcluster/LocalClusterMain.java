@@ -50,7 +50,13 @@ public final class LocalClusterMain {
         if (kubeconfig != null) {
             options = options.withRealApi(kubeconfig, podIpPrefix);
         }
+        long start = System.nanoTime();
         int status = run(options, replicas, pageCount, interactive);
+        // The JVM exits here, so Maven prints no result of its own after exec:java: this is the last line.
+        String what = interactive ? "the interactive demo ended"
+                : status == 0 ? "the demo ran as expected" : "the demo did not run as expected (see above)";
+        System.out.printf("RESULT: %s, %s in %d s%n", status == 0 ? "OK" : "FAILED", what,
+                java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
         System.exit(status);
     }
 
@@ -75,14 +81,20 @@ public final class LocalClusterMain {
                     : pages.stream().filter(p -> p.prompts() > 0).count() + "/" + pages.size()
                             + " pages prompted, " + pages.stream().mapToInt(DemoPage::prompts).sum()
                             + " prompts in all");
+            boolean chromium = ChromiumPage.available();
+            DemoScenario.PageFactory factory = () -> chromium ? new ChromiumPage(cluster.serviceUrl() + "/")
+                    : new SocketPage(cluster.serviceUrl());
             if (interactive) {
-                cluster.deploy("1.0.0", replicas);
-                return interactive(cluster, timeline,
+                cluster.deployAndAwaitPublished("1.0.0", replicas, java.time.Duration.ofMinutes(3));
+                for (int i = 0; i < pageCount; i++) {
+                    DemoPage page = factory.open();
+                    pages.add(page);
+                    timeline.accept("page " + (i + 1) + " open (" + page.kind() + "), running " + page.version());
+                }
+                return interactive(cluster, pages, timeline,
                         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
             }
-            boolean chromium = ChromiumPage.available();
-            List<String> failures = new DemoScenario(cluster, pages, timeline).run(replicas, pageCount,
-                    () -> chromium ? new ChromiumPage(cluster.serviceUrl() + "/") : new SocketPage(cluster.serviceUrl()));
+            List<String> failures = new DemoScenario(cluster, pages, timeline).run(replicas, pageCount, factory);
             String kind = chromium ? "pages in headless Chromium"
                     : "simulated pages (no " + Browser.binaries() + ": install Debian's chromium and chromium-driver "
                             + "for real browsers)";
@@ -98,8 +110,19 @@ public final class LocalClusterMain {
         }
     }
 
-    private static int interactive(LocalCluster cluster, Timeline timeline, BufferedReader in) throws Exception {
-        timeline.accept("commands: rollout VERSION | scale N | kill POD | kill-leader | status | quit");
+    private static int interactive(LocalCluster cluster, List<DemoPage> pages, Timeline timeline, BufferedReader in)
+            throws Exception {
+        for (String help : List.of("commands (type one and press Enter):",
+                "  rollout VERSION   rolling update to VERSION (2.0.0 prompts the pages; 1.1.0 is compatible)",
+                "  scale N           N replicas",
+                "  kill POD          delete a pod (graceful: preStop, SIGTERM)",
+                "  kill-leader       SIGKILL the leader (a crash; its Lease is taken over after 5 s)",
+                "  status            the pods, the leader, the published version",
+                "  pages             each page's version and prompts",
+                "  reload            reload every page (they then run the published version)",
+                "  quit              stop everything (Ctrl-C does too)")) {
+            timeline.accept(help);
+        }
         String line;
         while ((line = in.readLine()) != null) {
             String[] words = line.trim().split("\\s+");
@@ -117,6 +140,20 @@ public final class LocalClusterMain {
                         cluster.pods().forEach(p -> timeline.accept("  " + p.name() + " " + p.ip() + " "
                                 + p.version() + (p.ready() ? " ready" : " not-ready")
                                 + (p.terminating() ? " terminating" : "") + " restarts=" + p.restarts()));
+                    }
+                    case "pages" -> {
+                        for (int i = 0; i < pages.size(); i++) {
+                            DemoPage page = pages.get(i);
+                            timeline.accept("  page " + (i + 1) + " (" + page.kind() + ") running " + page.version()
+                                    + (page.connected() ? ", connected" : ", not connected") + ", prompted "
+                                    + page.prompts() + " time(s)");
+                        }
+                    }
+                    case "reload" -> {
+                        for (DemoPage page : pages) {
+                            page.reload();
+                        }
+                        timeline.accept("pages reloaded");
                     }
                     case "quit", "exit" -> {
                         return 0;

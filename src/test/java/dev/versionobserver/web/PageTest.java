@@ -21,8 +21,12 @@ class PageTest {
     }
 
     @Test
-    void clientScriptIsServed() {
+    void clientScriptAndTheModuleItStartsAreServed() {
         given().when().get("/version-observer/client.js")
+                .then().statusCode(200)
+                .contentType(containsString("javascript"))
+                .body(containsString("import { connect } from './index.js';"));
+        given().when().get("/version-observer/index.js")
                 .then().statusCode(200)
                 .contentType(containsString("javascript"))
                 .body(containsString("export function connect"));

@@ -1,4 +1,6 @@
-// Version Observer browser client: a plain ES module, no build step.
+// Version Observer browser client: a plain ES module, no build step, no side effect on import. Pages that use
+// the {#versionObserver /} tag load client.js, which starts it; a JavaScript build imports this module (the
+// package's main entry, package.json) and calls connect() itself.
 //
 // It keeps one WebSocket to /version/ws open (reconnecting with capped exponential backoff and full jitter; a
 // socket that stays silent is given up and replaced, see `watchdog`) and, when the server says the version this
@@ -14,7 +16,8 @@ const RELOAD_PREFIX = 'version-observer:reloaded:';
 const CHANNEL = 'version-observer';
 const LOCK = 'version-observer-prompt';
 
-const DEFAULTS = {
+/** The options connect() uses where neither its argument nor window.versionObserverOptions sets one. */
+export const DEFAULTS = Object.freeze({
   socketPath: '/version/ws',
   backoffBaseMs: 500,
   backoffCapMs: 30000,
@@ -23,7 +26,7 @@ const DEFAULTS = {
   heartbeatTimeoutMs: 10000,
   autoReload: false,
   banner: true,
-};
+});
 
 /**
  * Delay before reconnect attempt `attempt` (0-based): "full jitter", uniform in [0, min(cap, base * 2^attempt)].
@@ -308,8 +311,4 @@ function showBanner(version) {
   root.querySelector('.reload').addEventListener('click', () => window.location.reload());
   root.querySelector('.dismiss').addEventListener('click', () => host.remove());
   document.body.appendChild(host);
-}
-
-if (!(window.versionObserverOptions && window.versionObserverOptions.manual)) {
-  window.versionObserver = connect();
 }
