@@ -60,4 +60,23 @@ final class ChromiumPage implements DemoPage {
     public void close() throws Exception {
         browser.close();
     }
+
+    /**
+     * The product's promise for one page, in one place: {@code page} (open at {@code url}) is told exactly once,
+     * with one banner, once the cluster has rolled out to {@code version} and published it; a page opened afterwards
+     * runs {@code version} and is not told at all.
+     */
+    static void assertPromptedOnceAfterRollout(LocalCluster cluster, ChromiumPage page, String url, String version,
+            Duration within) throws Exception {
+        cluster.rollout(version);
+        await().atMost(within).until(cluster::rolledOut);
+        await().atMost(within).until(() -> cluster.published().equals(java.util.Optional.of(version)));
+        await().atMost(within).until(() -> page.prompts() == 1);
+        org.assertj.core.api.Assertions.assertThat(page.browser().banners()).isEqualTo(1);
+        try (ChromiumPage fresh = new ChromiumPage(url)) {
+            org.assertj.core.api.Assertions.assertThat(fresh.version()).isEqualTo(version);
+            org.assertj.core.api.Assertions.assertThat(fresh.prompts()).isZero();
+        }
+        org.assertj.core.api.Assertions.assertThat(page.prompts()).as("still exactly one").isEqualTo(1);
+    }
 }

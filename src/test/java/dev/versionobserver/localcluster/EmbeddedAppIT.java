@@ -1,7 +1,6 @@
 package dev.versionobserver.localcluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,17 +79,7 @@ class EmbeddedAppIT {
                         .isEqualTo("Welcome to the shop");
                 assertThat(page.version()).isEqualTo("1.0.0");
 
-                cluster.rollout("2.0.0");
-                await().atMost(WAIT).until(cluster::rolledOut);
-                await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("2.0.0")));
-                await().atMost(WAIT).until(() -> page.prompts() == 1);
-                assertThat(page.browser().banners()).isEqualTo(1);
-
-                try (ChromiumPage fresh = new ChromiumPage(cluster.serviceUrl() + "/")) {
-                    assertThat(fresh.version()).isEqualTo("2.0.0");
-                    assertThat(fresh.prompts()).isZero();
-                }
-                assertThat(page.prompts()).as("still exactly one").isEqualTo(1);
+                ChromiumPage.assertPromptedOnceAfterRollout(cluster, page, cluster.serviceUrl() + "/", "2.0.0", WAIT);
             }
         }
     }

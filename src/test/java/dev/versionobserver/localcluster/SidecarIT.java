@@ -1,7 +1,6 @@
 package dev.versionobserver.localcluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -49,17 +47,7 @@ class SidecarIT {
                         .isEqualTo("Static shop");
                 assertThat(page.version()).isEqualTo("1.0.0");
 
-                cluster.rollout("2.0.0");
-                await().atMost(WAIT).until(cluster::rolledOut);
-                await().atMost(WAIT).until(() -> cluster.published().equals(Optional.of("2.0.0")));
-                await().atMost(WAIT).until(() -> page.prompts() == 1);
-                assertThat(page.browser().banners()).isEqualTo(1);
-
-                try (ChromiumPage fresh = new ChromiumPage(ingress + "/")) {
-                    assertThat(fresh.version()).isEqualTo("2.0.0");
-                    assertThat(fresh.prompts()).isZero();
-                }
-                assertThat(page.prompts()).as("still exactly one").isEqualTo(1);
+                ChromiumPage.assertPromptedOnceAfterRollout(cluster, page, ingress + "/", "2.0.0", WAIT);
             }
         }
     }
