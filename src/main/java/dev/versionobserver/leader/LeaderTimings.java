@@ -2,6 +2,7 @@ package dev.versionobserver.leader;
 
 import java.time.Duration;
 
+import dev.versionobserver.config.Require;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
@@ -21,9 +22,9 @@ final class LeaderTimings {
         Duration lease = config.leaseDuration();
         Duration renew = config.renewDeadline();
         Duration retry = config.retryPeriod();
-        requirePositive("observer.leader.lease-duration", lease);
-        requirePositive("observer.leader.renew-deadline", renew);
-        requirePositive("observer.leader.retry-period", retry);
+        Require.positive("observer.leader.lease-duration", lease);
+        Require.positive("observer.leader.renew-deadline", renew);
+        Require.positive("observer.leader.retry-period", retry);
         if (lease.toSeconds() < 1 || lease.toMillis() % 1000 != 0) {
             throw new ConfigurationException("observer.leader.lease-duration=" + lease
                     + " must be a whole number of seconds (the Lease stores seconds)");
@@ -40,12 +41,6 @@ final class LeaderTimings {
         if (renew.toMillis() <= JITTER_FACTOR * retry.toMillis()) {
             throw new ConfigurationException("observer.leader.renew-deadline=" + renew + " must be greater than "
                     + JITTER_FACTOR + " x observer.leader.retry-period=" + retry);
-        }
-    }
-
-    private static void requirePositive(String name, Duration value) {
-        if (value.isNegative() || value.isZero()) {
-            throw new ConfigurationException(name + "=" + value + " must be positive");
         }
     }
 }

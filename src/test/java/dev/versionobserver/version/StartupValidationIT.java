@@ -60,4 +60,19 @@ class StartupValidationIT {
             assertThat(service.output()).contains("observer.monitor.debounce").contains("soon");
         }
     }
+
+    @Test
+    void settingsBelowTheirMinimumStopStartUpInEveryModeNamingTheSetting() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start("127.0.0.1", ServiceProcess.freePort(),
+                ServiceProcess.env("OBSERVER_MONITOR_MAX_CONCURRENT_POLLS", "0"))) {
+            assertThat(service.awaitExit(Duration.ofSeconds(60))).isNotZero();
+            assertThat(service.output()).contains("observer.monitor.max-concurrent-polls=0 must be at least 1");
+        }
+        try (ServiceProcess service = ServiceProcess.start("127.0.0.1", ServiceProcess.freePort(),
+                ServiceProcess.env("OBSERVER_PUSH_PING_INTERVAL", "2m"))) {
+            assertThat(service.awaitExit(Duration.ofSeconds(60))).isNotZero();
+            assertThat(service.output()).contains("observer.push.ping-interval=PT2M must be shorter than "
+                    + "quarkus.http.idle-timeout=PT1M30S");
+        }
+    }
 }
