@@ -13,7 +13,6 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import dev.versionobserver.metrics.ObserverMetrics;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -36,7 +35,7 @@ public class PeerWatcher {
     private final KubernetesClient client;
     private final ClusterConfig config;
     private final ClusterMode mode;
-    private final ObserverMetrics metrics;
+    private final Event<ApiCallFailed> apiFailures;
     private final AtomicReference<PeerView> view = new AtomicReference<>(PeerView.UNKNOWN);
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final List<SharedIndexInformer<?>> informers = new CopyOnWriteArrayList<>();
@@ -47,12 +46,12 @@ public class PeerWatcher {
     private volatile SharedIndexInformer<Endpoints> endpoints;
     private volatile SharedIndexInformer<EndpointSlice> slices;
 
-    public PeerWatcher(KubernetesClient client, ClusterConfig config, ClusterMode mode, ObserverMetrics metrics,
+    public PeerWatcher(KubernetesClient client, ClusterConfig config, ClusterMode mode, Event<ApiCallFailed> apiFailures,
             PodIdentity pod, Event<PodLeaving> leaving) {
         this.client = client;
         this.config = config;
         this.mode = mode;
-        this.metrics = metrics;
+        this.apiFailures = apiFailures;
         this.identity = pod.name();
         this.leaving = leaving;
     }
@@ -107,7 +106,7 @@ public class PeerWatcher {
         // Keep retrying list/watch for as long as the API is unreachable instead of giving up after one try.
         informer.exceptionHandler((started, t) -> {
             LOG.debugf("Informer list/watch failed (started=%s), retrying: %s", started, t.toString());
-            metrics.apiError(ObserverMetrics.ApiOperation.LIST_WATCH);
+            apiFailures.fire(new ApiCallFailed(ApiCallFailed.Operation.LIST_WATCH));
             return true;
         });
         synced.add(informer.start().toCompletableFuture().whenComplete((ok, error) -> {

@@ -13,16 +13,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.versionobserver.cluster.ApiCallFailed;
 import dev.versionobserver.cluster.ClusterMode;
 import dev.versionobserver.cluster.PodIdentity;
 import dev.versionobserver.cluster.PodLeaving;
-import dev.versionobserver.metrics.ObserverMetrics;
-import dev.versionobserver.status.RecentEvents;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -60,8 +60,8 @@ public class LeaderElection {
     private final LeaderConfig config;
     private final String identity;
     private final LeaderTask task;
-    private final ObserverMetrics metrics;
-    private final RecentEvents events;
+    private final Event<ApiCallFailed> apiFailures;
+    private final Event<LeadershipChanged> changes;
     private final AtomicBoolean leading = new AtomicBoolean();
     private final AtomicInteger terms = new AtomicInteger();
     private final ScheduledExecutorService rejoin = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -80,14 +80,14 @@ public class LeaderElection {
     private volatile String leader;
 
     public LeaderElection(KubernetesClient client, ClusterMode mode, LeaderConfig config, PodIdentity pod,
-            LeaderTask task, ObserverMetrics metrics, RecentEvents events) {
+            LeaderTask task, Event<ApiCallFailed> apiFailures, Event<LeadershipChanged> changes) {
         this.client = client;
         this.mode = mode;
         this.config = config;
         this.identity = pod.name();
         this.task = task;
-        this.metrics = metrics;
-        this.events = events;
+        this.apiFailures = apiFailures;
+        this.changes = changes;
         if (mode.enabled()) {
             LeaderTimings.validate(config);
         }
@@ -119,7 +119,7 @@ public class LeaderElection {
         current.whenComplete((ok, error) -> {
             if (error != null && !(error instanceof CancellationException)) {
                 LOG.warnf("Election term %d ended with %s", number, error.toString());
-                metrics.apiError(ObserverMetrics.ApiOperation.ELECTION);
+                apiFailures.fire(new ApiCallFailed(ApiCallFailed.Operation.ELECTION));
             }
             stopped();
             if (!stopping && !resigned) {
@@ -142,7 +142,7 @@ public class LeaderElection {
             boolean wasLeading = leading.get();
             LOG.infof("Leader election: %s is being deleted and leaves the election%s", identity,
                     wasLeading ? "; releasing Lease " + config.leaseName() : "");
-            events.add(identity + " is being deleted and leaves the election");
+            changes.fire(new LeadershipChanged(identity, LeadershipChanged.Change.LEAVES));
             if (current != null) {
                 current.cancel(true); // the stopped-leading callback runs here and releases the Lease
             }
@@ -226,8 +226,7 @@ public class LeaderElection {
     private void started() {
         if (leading.compareAndSet(false, true)) {
             LOG.infof("Leader election: %s acquired Lease %s, starting the monitor", identity, config.leaseName());
-            metrics.leading(true);
-            events.add(identity + " acquired the Lease and leads");
+            changes.fire(new LeadershipChanged(identity, LeadershipChanged.Change.LEADS));
             task.startLeading();
         }
     }
@@ -238,8 +237,7 @@ public class LeaderElection {
                 release();
             }
             LOG.infof("Leader election: %s no longer holds Lease %s, monitor stopped", identity, config.leaseName());
-            metrics.leading(false);
-            events.add(identity + " stopped leading");
+            changes.fire(new LeadershipChanged(identity, LeadershipChanged.Change.STOPPED_LEADING));
             task.stopLeading();
         }
     }
@@ -249,7 +247,7 @@ public class LeaderElection {
         leader = holder;
         if (holder != null && !holder.isEmpty() && !holder.equals(identity) && !holder.equals(previous)) {
             LOG.infof("Leader election: %s leads", holder);
-            events.add(holder + " leads");
+            changes.fire(new LeadershipChanged(holder, LeadershipChanged.Change.OTHER_LEADS));
         }
     }
 

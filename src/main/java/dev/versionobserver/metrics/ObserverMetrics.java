@@ -1,17 +1,23 @@
 package dev.versionobserver.metrics;
 
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import dev.versionobserver.cluster.ApiCallFailed;
+import dev.versionobserver.leader.LeadershipChanged;
 import dev.versionobserver.monitor.ClusterState;
+import dev.versionobserver.monitor.ClusterStateChanged;
+import dev.versionobserver.monitor.LeaderMilestone;
+import dev.versionobserver.monitor.PeerPolled;
+import dev.versionobserver.push.SessionRegistry;
+import dev.versionobserver.push.SocketEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -20,22 +26,14 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 
 /**
- * Every meter of the service. Labels are bounded: poll outcomes and cluster states are enums, API operations a
- * fixed set, and the publication version label grows by one per release, not per request.
+ * Every meter of the service, fed by the CDI events the other packages fire: it only receives, nothing calls it
+ * (PackageDependenciesTest). Observers run on the firing thread, often an event loop: they only count. Labels are
+ * bounded: poll outcomes and cluster states are enums, API operations a fixed set, and the publication version
+ * label grows by one per release, not per request.
  */
 @Startup // every series exists from the first scrape, at zero, not only after its first event
 @Singleton
 public class ObserverMetrics {
-
-    /** Where a Kubernetes API call failed. */
-    public enum ApiOperation {
-        LIST_WATCH, PUBLISH, ELECTION
-    }
-
-    /** Outcome of one {@code /version} poll. */
-    public enum PollOutcome {
-        OK, GARBAGE, ERROR, TIMEOUT, UNREACHABLE
-    }
 
     private final MeterRegistry registry;
     /** Every meter this bean registered, removed again on shutdown (the registry can outlive the app in tests). */
@@ -46,13 +44,13 @@ public class ObserverMetrics {
     private final Counter orphaned;
     private final Timer convergenceToPublication;
     private final Timer takeoverToVerdict;
-    private final Map<PollOutcome, Counter> polls = new EnumMap<>(PollOutcome.class);
+    private final Map<PeerPolled.Outcome, Counter> polls = new EnumMap<>(PeerPolled.Outcome.class);
     private final Timer pollDuration;
-    private final Map<ApiOperation, Counter> apiErrors = new EnumMap<>(ApiOperation.class);
+    private final Map<ApiCallFailed.Operation, Counter> apiErrors = new EnumMap<>(ApiCallFailed.Operation.class);
     private final AtomicInteger leader = new AtomicInteger();
     private final Map<ClusterState.Kind, AtomicInteger> state = new EnumMap<>(ClusterState.Kind.class);
 
-    public ObserverMetrics(MeterRegistry registry) {
+    public ObserverMetrics(MeterRegistry registry, SessionRegistry sockets) {
         this.registry = registry;
         notifications = track(Counter.builder("version_observer_notifications_sent")
                 .description("new_version messages queued to browser sockets").register(registry));
@@ -71,16 +69,18 @@ public class ObserverMetrics {
                 .publishPercentileHistogram().register(registry));
         pollDuration = track(Timer.builder("version_observer_poll_duration")
                 .description("duration of /version polls of peers").publishPercentileHistogram().register(registry));
-        for (PollOutcome outcome : PollOutcome.values()) {
+        for (PeerPolled.Outcome outcome : PeerPolled.Outcome.values()) {
             polls.put(outcome, track(Counter.builder("version_observer_polls")
                     .description("/version polls of peers by outcome")
                     .tag("outcome", outcome.name().toLowerCase()).register(registry)));
         }
-        for (ApiOperation operation : ApiOperation.values()) {
+        for (ApiCallFailed.Operation operation : ApiCallFailed.Operation.values()) {
             apiErrors.put(operation, track(Counter.builder("version_observer_kubernetes_api_errors")
                     .description("failed Kubernetes API calls by operation")
                     .tag("operation", operation.name().toLowerCase()).register(registry)));
         }
+        track(Gauge.builder("version_observer_websocket_sessions", sockets, SessionRegistry::size)
+                .description("open browser sockets on this pod").strongReference(true).register(registry));
         track(Gauge.builder("version_observer_leader", leader, AtomicInteger::get)
                 .description("1 while this pod leads").register(registry));
         for (ClusterState.Kind kind : ClusterState.Kind.values()) {
@@ -92,47 +92,49 @@ public class ObserverMetrics {
         }
     }
 
-    /** Registers the open-sessions gauge; called once by the session registry. */
-    public void sessions(Supplier<Number> open) {
-        track(Gauge.builder("version_observer_websocket_sessions", open).description("open browser sockets on this pod")
-                .register(registry));
+    void onSockets(@Observes SocketEvent event) {
+        switch (event.kind()) {
+            case NOTIFIED -> notifications.increment(event.count());
+            case DROPPED_SLOW -> tooSlow.increment(event.count());
+            case ORPHANED -> orphaned.increment(event.count());
+        }
     }
 
-    public void notified(int count) {
-        notifications.increment(count);
+    void onMilestone(@Observes LeaderMilestone event) {
+        switch (event.step()) {
+            case FIRST_VERDICT -> takeoverToVerdict.record(event.took());
+            case PUBLISHED -> {
+                track(Counter.builder("version_observer_publications")
+                        .description("versions published by this pod as leader")
+                        .tag("version", event.published().toString()).register(registry)).increment();
+                convergenceToPublication.record(event.took());
+            }
+        }
     }
 
-    public void droppedSlowClient() {
-        tooSlow.increment();
+    void onPoll(@Observes PeerPolled event) {
+        polls.get(event.outcome()).increment();
+        pollDuration.record(event.took());
     }
 
-    public void orphanedSocket() {
-        orphaned.increment();
+    void onApiFailure(@Observes ApiCallFailed event) {
+        apiErrors.get(event.operation()).increment();
     }
 
-    public void published(String version, Duration sinceConvergence) {
-        track(Counter.builder("version_observer_publications").description("versions published by this pod as leader")
-                .tag("version", version).register(registry)).increment();
-        convergenceToPublication.record(sinceConvergence);
-    }
-
-    public void firstVerdict(Duration sinceTakeover) {
-        takeoverToVerdict.record(sinceTakeover);
-    }
-
-    public void polled(PollOutcome outcome, Duration took) {
-        polls.get(outcome).increment();
-        pollDuration.record(took);
-    }
-
-    public void apiError(ApiOperation operation) {
-        apiErrors.get(operation).increment();
-    }
-
-    public void leading(boolean leading) {
-        if (leader.getAndSet(leading ? 1 : 0) != (leading ? 1 : 0)) {
+    void onLeadership(@Observes LeadershipChanged event) {
+        int leading = switch (event.change()) {
+            case LEADS -> 1;
+            case STOPPED_LEADING -> 0;
+            case LEAVES, OTHER_LEADS -> -1; // about the election, not this pod's term
+        };
+        if (leading >= 0 && leader.getAndSet(leading) != leading) {
             leaderTransitions.increment();
         }
+    }
+
+    void onClusterState(@Observes ClusterStateChanged event) {
+        ClusterState.Kind current = event.state().kind();
+        state.forEach((kind, flag) -> flag.set(kind == current ? 1 : 0));
     }
 
     private <M extends Meter> M track(M meter) {
@@ -143,9 +145,5 @@ public class ObserverMetrics {
     @PreDestroy
     void unregister() {
         meters.forEach(registry::remove);
-    }
-
-    public void clusterState(ClusterState.Kind current) {
-        state.forEach((kind, flag) -> flag.set(kind == current ? 1 : 0));
     }
 }

@@ -17,18 +17,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.versionobserver.cluster.ApiCallFailed;
 import dev.versionobserver.cluster.Peer;
 import dev.versionobserver.cluster.PeerView;
 import dev.versionobserver.cluster.PeerWatcher;
 import dev.versionobserver.leader.LeaderTask;
-import dev.versionobserver.metrics.ObserverMetrics;
 import dev.versionobserver.publication.LeasePublicationStore;
 import dev.versionobserver.publication.PublishOutcome;
-import dev.versionobserver.status.RecentEvents;
 import dev.versionobserver.version.AppVersion;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.smallrye.mutiny.Uni;
@@ -55,22 +55,27 @@ public class Monitor implements LeaderTask {
     private final LeasePublicationStore store;
     private final MonitorConfig config;
     private final PollGate gate;
-    private final ObserverMetrics metrics;
-    private final RecentEvents events;
+    private final Event<ClusterStateChanged> stateChanges;
+    private final Event<PeerPolled> polled;
+    private final Event<LeaderMilestone> milestones;
+    private final Event<ApiCallFailed> apiFailures;
     private final AtomicReference<Term> term = new AtomicReference<>();
     private final AtomicLong polls = new AtomicLong();
     private volatile ClusterState state = NOT_LEADING;
     private volatile List<PeerState> peerStates = List.of();
 
     public Monitor(PeerWatcher peers, VersionPoller poller, LeasePublicationStore store, MonitorConfig config,
-            ObserverMetrics metrics, RecentEvents events) {
+            Event<ClusterStateChanged> stateChanges, Event<PeerPolled> polled, Event<LeaderMilestone> milestones,
+            Event<ApiCallFailed> apiFailures) {
         this.peers = peers;
         this.poller = poller;
         this.store = store;
         this.config = config;
         this.gate = new PollGate(config.maxConcurrentPolls());
-        this.metrics = metrics;
-        this.events = events;
+        this.stateChanges = stateChanges;
+        this.polled = polled;
+        this.milestones = milestones;
+        this.apiFailures = apiFailures;
     }
 
     @Override
@@ -88,7 +93,7 @@ public class Monitor implements LeaderTask {
             current.stop();
             state = NOT_LEADING;
             peerStates = List.of();
-            metrics.clusterState(ClusterState.Kind.UNKNOWN);
+            stateChanges.fire(new ClusterStateChanged(NOT_LEADING, false));
         }
     }
 
@@ -109,15 +114,6 @@ public class Monitor implements LeaderTask {
 
     private static Duration since(long startedNanos) {
         return Duration.ofNanos(System.nanoTime() - startedNanos);
-    }
-
-    private static ObserverMetrics.PollOutcome outcome(PollException.Kind kind) {
-        return switch (kind) {
-            case GARBAGE -> ObserverMetrics.PollOutcome.GARBAGE;
-            case ERROR -> ObserverMetrics.PollOutcome.ERROR;
-            case TIMEOUT -> ObserverMetrics.PollOutcome.TIMEOUT;
-            case UNREACHABLE -> ObserverMetrics.PollOutcome.UNREACHABLE;
-        };
     }
 
     /** One leadership term: its own thread, pod states, polls and subscription; nothing survives {@link #stop}. */
@@ -235,16 +231,15 @@ public class Monitor implements LeaderTask {
             if (!verdictGiven && next.kind() != ClusterState.Kind.PENDING && next.kind() != ClusterState.Kind.UNKNOWN) {
                 verdictGiven = true;
                 Duration took = since(startedNanos);
-                metrics.firstVerdict(took);
+                milestones.fire(new LeaderMilestone(LeaderMilestone.Step.FIRST_VERDICT, null, took));
                 LOG.infof("First verdict %d ms after taking the lead: %s", took.toMillis(), next.kind());
             }
             state = next;
             peerStates = List.copyOf(states.values());
-            metrics.clusterState(next.kind());
             boolean changed = last == null || last.kind() != next.kind() || !last.versions().equals(next.versions());
             if (changed) {
                 LOG.infof("Cluster %s: %s", next.kind(), next.reason());
-                events.add("cluster " + next.kind().name().toLowerCase() + ": " + next.reason());
+                stateChanges.fire(new ClusterStateChanged(next, true));
                 if (next.kind() == ClusterState.Kind.CONVERGED) {
                     convergedAtNanos = System.nanoTime();
                 }
@@ -258,9 +253,9 @@ public class Monitor implements LeaderTask {
                 polls.incrementAndGet();
                 long started = System.nanoTime();
                 return poller.fetch(peer)
-                        .onItem().invoke(v -> metrics.polled(ObserverMetrics.PollOutcome.OK, since(started)))
-                        .onFailure(PollException.class).invoke(f -> metrics.polled(
-                                outcome(((PollException) f).kind()), since(started)));
+                        .onItem().invoke(v -> polled.fire(new PeerPolled(PeerPolled.Outcome.OK, since(started))))
+                        .onFailure(PollException.class).invoke(f -> polled.fire(new PeerPolled(
+                                PeerPolled.Outcome.of(((PollException) f).kind()), since(started))));
             }))
                     .onFailure(PollException.class).invoke(f -> onThread(() -> failed(peer, (PollException) f)))
                     .onFailure().retry().withBackOff(config.retryInitial(), config.retryMax()).withJitter(0.5)
@@ -308,7 +303,7 @@ public class Monitor implements LeaderTask {
             publication = settled;
             Uni.createFrom().item(() -> store.publish(version))
                     .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                    .onFailure().invoke(() -> metrics.apiError(ObserverMetrics.ApiOperation.PUBLISH))
+                    .onFailure().invoke(() -> apiFailures.fire(new ApiCallFailed(ApiCallFailed.Operation.PUBLISH)))
                     .onFailure(KubernetesClientException.class).retry()
                     .withBackOff(config.retryInitial(), config.retryMax()).withJitter(0.5).atMost(5)
                     .subscribe().with(
@@ -328,9 +323,8 @@ public class Monitor implements LeaderTask {
                 case PUBLISHED -> {
                     publishedThisTerm = version;
                     Duration took = Duration.ofNanos(System.nanoTime() - convergedAtNanos);
-                    metrics.published(version.toString(), took);
                     LOG.infof("Published %s %d ms after the cluster converged", version, took.toMillis());
-                    events.add("published " + version + ", " + took.toMillis() + " ms after convergence");
+                    milestones.fire(new LeaderMilestone(LeaderMilestone.Step.PUBLISHED, version, took));
                 }
                 case UNCHANGED -> publishedThisTerm = version;
                 case NOT_LEADER -> LOG.infof("Not publishing %s: this pod no longer holds the Lease", version);

@@ -13,11 +13,11 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.versionobserver.cluster.ApiCallFailed;
 import dev.versionobserver.cluster.ClusterMode;
 import dev.versionobserver.cluster.PodIdentity;
 import dev.versionobserver.leader.LeaderConfig;
 import dev.versionobserver.leader.LeaseObserved;
-import dev.versionobserver.metrics.ObserverMetrics;
 import dev.versionobserver.version.AppVersion;
 import dev.versionobserver.version.CompatibilityPolicy;
 import dev.versionobserver.version.VersionConfig;
@@ -61,13 +61,13 @@ public class LeasePublicationStore {
     private final String identity;
     private final CompatibilityPolicy policy;
     private final PublishedVersion published;
-    private final ObserverMetrics metrics;
+    private final Event<ApiCallFailed> apiFailures;
     private final Event<LeaseObserved> observed;
     private volatile SharedIndexInformer<Lease> informer;
     private volatile Map<String, String> lastAnnotations = Map.of();
 
     public LeasePublicationStore(KubernetesClient client, ClusterMode mode, LeaderConfig leader, PodIdentity pod,
-            VersionConfig versions, PublishedVersion published, ObserverMetrics metrics,
+            VersionConfig versions, PublishedVersion published, Event<ApiCallFailed> apiFailures,
             Event<LeaseObserved> observed) {
         this.observed = observed;
         this.client = client;
@@ -76,7 +76,7 @@ public class LeasePublicationStore {
         this.identity = pod.name();
         this.policy = versions.compatibility();
         this.published = published;
-        this.metrics = metrics;
+        this.apiFailures = apiFailures;
     }
 
     /**
@@ -102,7 +102,7 @@ public class LeasePublicationStore {
             }
         });
         informer.exceptionHandler((started, t) -> {
-            metrics.apiError(ObserverMetrics.ApiOperation.LIST_WATCH);
+            apiFailures.fire(new ApiCallFailed(ApiCallFailed.Operation.LIST_WATCH));
             return true;
         });
         return informer.start().toCompletableFuture();

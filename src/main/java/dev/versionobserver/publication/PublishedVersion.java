@@ -8,7 +8,6 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import dev.versionobserver.status.RecentEvents;
 import dev.versionobserver.version.AppVersion;
 
 /**
@@ -23,11 +22,9 @@ public class PublishedVersion {
 
     private final AtomicReference<AppVersion> current = new AtomicReference<>();
     private final Event<VersionPublished> events;
-    private final RecentEvents recent;
 
-    public PublishedVersion(Event<VersionPublished> events, RecentEvents recent) {
+    public PublishedVersion(Event<VersionPublished> events) {
         this.events = events;
-        this.recent = recent;
     }
 
     public Optional<AppVersion> current() {
@@ -46,7 +43,6 @@ public class PublishedVersion {
             return false;
         }
         LOG.infof("Published version changed from %s to %s", previous, version);
-        recent.add("published version changed from " + previous + " to " + version);
         events.fire(new VersionPublished(previous, version));
         return true;
     }

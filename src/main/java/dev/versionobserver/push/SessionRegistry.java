@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import jakarta.websocket.CloseReason;
@@ -18,7 +19,6 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.versionobserver.metrics.ObserverMetrics;
 import dev.versionobserver.publication.VersionPublished;
 import dev.versionobserver.version.CompatibilityPolicy;
 import dev.versionobserver.version.VersionConfig;
@@ -41,18 +41,17 @@ public class SessionRegistry {
     private final ObjectMapper mapper;
     private final CompatibilityPolicy policy;
     private final PushConfig config;
-    private final ObserverMetrics metrics;
+    private final Event<SocketEvent> socketEvents;
     private final SocketAdmission admission;
     private volatile boolean shuttingDown;
 
     public SessionRegistry(ObjectMapper mapper, VersionConfig versionConfig, PushConfig config,
-            ObserverMetrics metrics, SocketAdmission admission) {
+            Event<SocketEvent> socketEvents, SocketAdmission admission) {
         this.mapper = mapper;
         this.policy = versionConfig.compatibility();
         this.config = config;
-        this.metrics = metrics;
+        this.socketEvents = socketEvents;
         this.admission = admission;
-        metrics.sessions(sessions::size);
     }
 
     /**
@@ -106,7 +105,7 @@ public class SessionRegistry {
                 told++;
             }
         }
-        metrics.notified(told);
+        socketEvents.fire(new SocketEvent(SocketEvent.Kind.NOTIFIED, told));
         if (event.previous() != null || told > 0) {
             LOG.infof("Pushed new version %s to %d browser session(s)", event.version(), told);
         }
@@ -121,7 +120,7 @@ public class SessionRegistry {
         if (client.pending.incrementAndGet() > config.maxPendingSends()) {
             client.pending.decrementAndGet();
             LOG.debugf("Dropping slow WebSocket client %s", client.session.getId());
-            metrics.droppedSlowClient();
+            socketEvents.fire(new SocketEvent(SocketEvent.Kind.DROPPED_SLOW, 1));
             close(client, CloseCodes.VIOLATED_POLICY, "too slow");
             return false;
         }
@@ -176,7 +175,7 @@ public class SessionRegistry {
             if (orphan.isOpen()) {
                 LOG.warnf("WebSocket %s is open but not registered; closing it so that its page reconnects",
                         orphan.getId());
-                metrics.orphanedSocket();
+                socketEvents.fire(new SocketEvent(SocketEvent.Kind.ORPHANED, 1));
                 SocketChannels.closeThenCut(orphan,
                         new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "not registered"));
             } else {

@@ -119,7 +119,7 @@ class SlowClientTest {
             }
         };
         return new SessionRegistry(new ObjectMapper(), versions, push,
-                new dev.versionobserver.metrics.ObserverMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                new dev.versionobserver.support.RecordingEvent<>(),
                 new SocketAdmission(push, new ProxyTrust(push)));
     }
 
