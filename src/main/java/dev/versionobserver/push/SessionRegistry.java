@@ -10,8 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
@@ -65,7 +63,7 @@ public class SessionRegistry {
         sessions.put(client.session.getId(), client);
         if (shuttingDown) {
             // Checked after the put: the sweep in onShutdown either saw this socket or left it to this check.
-            close(client, CloseCodes.GOING_AWAY, "server shutting down");
+            close(client, SocketClose.SHUTTING_DOWN);
             return false;
         }
         return true;
@@ -121,7 +119,7 @@ public class SessionRegistry {
             client.pending.decrementAndGet();
             LOG.debugf("Dropping slow WebSocket client %s", client.session.getId());
             socketEvents.fire(new SocketEvent(SocketEvent.Kind.DROPPED_SLOW, 1));
-            close(client, CloseCodes.VIOLATED_POLICY, "too slow");
+            close(client, SocketClose.TOO_SLOW);
             return false;
         }
         try {
@@ -129,14 +127,14 @@ public class SessionRegistry {
                 client.pending.decrementAndGet();
                 if (!result.isOK()) {
                     LOG.debugf("Send to %s failed: %s", client.session.getId(), result.getException());
-                    close(client, CloseCodes.UNEXPECTED_CONDITION, "send failed");
+                    close(client, SocketClose.SEND_FAILED);
                 }
             });
             return true;
         } catch (RuntimeException e) {
             client.pending.decrementAndGet();
             LOG.debugf("Send to %s refused: %s", client.session.getId(), e.toString());
-            close(client, CloseCodes.UNEXPECTED_CONDITION, "send failed");
+            close(client, SocketClose.SEND_FAILED);
             return false;
         }
     }
@@ -153,7 +151,7 @@ public class SessionRegistry {
             if (client.lastHeardMillis < silentSince) {
                 LOG.debugf("Closing silent WebSocket %s", client.session.getId());
                 sessions.remove(client.session.getId());
-                SocketChannels.closeThenCut(client.session, new CloseReason(CloseCodes.GOING_AWAY, "no pong"));
+                SocketChannels.closeThenCut(client.session, SocketClose.NO_PONG.reason());
                 continue;
             }
             try {
@@ -176,8 +174,7 @@ public class SessionRegistry {
                 LOG.warnf("WebSocket %s is open but not registered; closing it so that its page reconnects",
                         orphan.getId());
                 socketEvents.fire(new SocketEvent(SocketEvent.Kind.ORPHANED, 1));
-                SocketChannels.closeThenCut(orphan,
-                        new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "not registered"));
+                SocketChannels.closeThenCut(orphan, SocketClose.NOT_REGISTERED.reason());
             } else {
                 LOG.debugf("WebSocket %s was closed but its connection is still open; cutting it", orphan.getId());
                 SocketChannels.of(orphan).ifPresent(Channel::close);
@@ -189,14 +186,14 @@ public class SessionRegistry {
      * Closes a client that is still sending (a flood) so that it can read why: see
      * {@link SocketChannels#closeDraining}.
      */
-    void closeDraining(ClientSession client, CloseCodes code, String reason) {
+    void closeDraining(ClientSession client, SocketClose why) {
         sessions.remove(client.session.getId());
-        SocketChannels.closeDraining(client.session, new CloseReason(code, reason));
+        SocketChannels.closeDraining(client.session, why.reason());
     }
 
-    void close(ClientSession client, CloseCodes code, String reason) {
+    void close(ClientSession client, SocketClose why) {
         sessions.remove(client.session.getId());
-        SocketChannels.close(client.session, new CloseReason(code, reason));
+        SocketChannels.close(client.session, why.reason());
     }
 
     void startKeepAlive(@Observes StartupEvent event, Vertx vertx) {
@@ -214,7 +211,7 @@ public class SessionRegistry {
     void onShutdown(@Observes ShutdownDelayInitiatedEvent event) {
         shuttingDown = true;
         int count = sessions.size();
-        sessions.values().forEach(client -> close(client, CloseCodes.GOING_AWAY, "server shutting down"));
+        sessions.values().forEach(client -> close(client, SocketClose.SHUTTING_DOWN));
         if (count > 0) {
             LOG.infof("Closed %d WebSocket session(s) with 1001 (going away)", count);
         }

@@ -112,10 +112,10 @@ public class SocketAdmission {
     }
 
     /**
-     * Admits an opened socket under the caps, or returns why not. The slot is given back when the socket's TCP
-     * channel closes, however the socket ends (close frame, error, idle timeout, reset).
+     * Admits an opened socket under the caps (null), or returns the close that refuses it. The slot is given back
+     * when the socket's TCP channel closes, however the socket ends (close frame, error, idle timeout, reset).
      */
-    String admit(Session session) {
+    SocketClose admit(Session session) {
         Channel channel = SocketChannels.of(session).orElse(null);
         InetSocketAddress tcp = channel != null && channel.remoteAddress() instanceof InetSocketAddress inet ? inet
                 : null;
@@ -127,7 +127,7 @@ public class SocketAdmission {
         String address = handshake != null ? handshake.client() : peer != null ? peer : "unknown";
         if (open.incrementAndGet() > config.maxConnections()) {
             open.decrementAndGet();
-            return "too many connections";
+            return SocketClose.TOO_MANY_CONNECTIONS;
         }
         AtomicInteger mine = perAddress.compute(address, (a, count) -> {
             AtomicInteger c = count == null ? new AtomicInteger() : count;
@@ -143,7 +143,7 @@ public class SocketAdmission {
                         + " Ingress or load balancer, add it to observer.push.trusted-proxies.", address,
                         config.maxConnectionsPerAddress());
             }
-            return "too many connections from this address";
+            return SocketClose.TOO_MANY_FROM_ADDRESS;
         }
         if (channel != null) {
             admitted.put(session, System.currentTimeMillis());

@@ -5,8 +5,6 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -67,16 +65,16 @@ public class VersionSocket {
 
     @OnOpen
     public void onOpen(Session session) {
-        String refused = admission.admit(session);
+        SocketClose refused = admission.admit(session);
         if (refused != null) {
-            closeQuietly(session, CloseCodes.TRY_AGAIN_LATER, refused);
+            closeQuietly(session, refused);
             return;
         }
         AppVersion clientVersion;
         try {
             clientVersion = clientVersion(session);
         } catch (InvalidVersionException e) {
-            closeQuietly(session, CloseCodes.VIOLATED_POLICY, "bad v parameter");
+            closeQuietly(session, SocketClose.BAD_VERSION);
             return;
         }
         ClientSession client = new ClientSession(session, clientVersion);
@@ -97,7 +95,7 @@ public class VersionSocket {
         // Enforced here: Undertow does not act on @OnMessage(maxMessageSize); frames above
         // quarkus.websocket.max-frame-size never reach this method (see onError).
         if (message.length() > MAX_MESSAGE) {
-            closeQuietly(session, CloseCodes.TOO_BIG, "message too big");
+            closeQuietly(session, SocketClose.TOO_BIG);
             return;
         }
         ClientSession client = registry.find(session.getId()).orElse(null);
@@ -106,7 +104,7 @@ public class VersionSocket {
         }
         client.lastHeardMillis = System.currentTimeMillis();
         if (!client.allowMessage(System.currentTimeMillis(), push.maxClientMessagesPerMinute())) {
-            registry.closeDraining(client, CloseCodes.VIOLATED_POLICY, "too many messages");
+            registry.closeDraining(client, SocketClose.TOO_MANY_MESSAGES);
             return;
         }
         // Anything but a ping is ignored: the protocol needs nothing from the client but keep-alive.
@@ -123,7 +121,7 @@ public class VersionSocket {
 
     @OnMessage
     public void onBinary(ByteBuffer data, Session session) {
-        closeQuietly(session, CloseCodes.CANNOT_ACCEPT, "binary frames are not accepted");
+        closeQuietly(session, SocketClose.BINARY);
     }
 
     @OnClose
@@ -138,7 +136,7 @@ public class VersionSocket {
         LOG.debugf("WebSocket %s error: %s", session.getId(), error.toString());
         registry.remove(session.getId());
         if (session.isOpen()) {
-            closeQuietly(session, CloseCodes.PROTOCOL_ERROR, "protocol error");
+            closeQuietly(session, SocketClose.PROTOCOL_ERROR);
         } else {
             SocketChannels.of(session).ifPresent(channel -> channel.close());
         }
@@ -163,7 +161,7 @@ public class VersionSocket {
         return AppVersion.parse(values.get(0));
     }
 
-    private static void closeQuietly(Session session, CloseCodes code, String reason) {
-        SocketChannels.close(session, new CloseReason(code, reason));
+    private static void closeQuietly(Session session, SocketClose why) {
+        SocketChannels.close(session, why.reason());
     }
 }

@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.versionobserver.support.ClientDefaults;
+
 /**
  * A page simulated without a browser, for machines without Chromium: it loads the page through the Service to
  * learn its version, then keeps a WebSocket open (reconnecting through the Service when it drops) and prompts
@@ -45,10 +47,10 @@ final class SocketPage implements DemoPage {
 
     private static final Pattern VERSION = Pattern.compile("window\\.appVersion = \"([^\"]+)\"");
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** client.js' defaults. */
-    static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
-    static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
-    static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
+    /** client.js' own timings, read from the module the pods serve (its DEFAULTS). */
+    static final Duration HELLO_TIMEOUT = ClientDefaults.millis("helloTimeoutMs");
+    static final Duration HEARTBEAT_INTERVAL = ClientDefaults.millis("heartbeatIntervalMs");
+    static final Duration HEARTBEAT_TIMEOUT = ClientDefaults.millis("heartbeatTimeoutMs");
 
     private final String url;
     /** Bounded connects and handshakes, as a browser has: a pod shutting down may accept TCP and never answer. */

@@ -63,6 +63,7 @@ class KeepAliveIT {
             // Then frame by frame (server frames are unmasked): pings, the hello, and finally the close.
             int pings = 0;
             int closeCode = -1;
+            String closePhrase = null;
             while (closeCode < 0) {
                 int opcode = in.readUnsignedByte() & 0x0f;
                 byte[] payload = new byte[payloadLength(in)];
@@ -71,10 +72,13 @@ class KeepAliveIT {
                     pings++;
                 } else if (opcode == 0x8) {
                     closeCode = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+                    closePhrase = payload.length > 2 ? new String(payload, 2, payload.length - 2,
+                            java.nio.charset.StandardCharsets.UTF_8) : "";
                 }
             }
             long closedAfterMillis = Duration.ofNanos(System.nanoTime() - upgraded).toMillis();
-            assertThat(closeCode).as("close code").isEqualTo(1001);
+            assertThat(closeCode).as("close code").isEqualTo(SocketClose.NO_PONG.code());
+            assertThat(closePhrase).as("close reason").isEqualTo(SocketClose.NO_PONG.phrase());
             // Closed by the sweep after three silent intervals: every tick before that pinged it.
             assertThat(pings).as("pings before the close").isGreaterThanOrEqualTo(3);
             assertThat(closedAfterMillis).as("ms from the 101 to the close")

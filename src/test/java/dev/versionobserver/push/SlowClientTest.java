@@ -138,8 +138,8 @@ class SlowClientTest {
         }
 
         assertThat(slow.closed.get()).isNotNull();
-        assertThat(slow.closed.get().getCloseCode().getCode()).isEqualTo(1008);
-        assertThat(slow.closed.get().getReasonPhrase()).isEqualTo("too slow");
+        assertThat(slow.closed.get().getCloseCode().getCode()).isEqualTo(SocketClose.TOO_SLOW.code());
+        assertThat(slow.closed.get().getReasonPhrase()).isEqualTo(SocketClose.TOO_SLOW.phrase());
         assertThat(slow.inFlight).as("never more than the limit queued").hasSize(3);
         assertThat(fast.closed.get()).isNull();
         assertThat(registry.size()).isEqualTo(1);
@@ -162,9 +162,9 @@ class SlowClientTest {
 
         // Both are closed, so their pages reconnect and are greeted again; the healthy one is untouched.
         assertThat(failing.closed.get()).isNotNull();
-        assertThat(failing.closed.get().getCloseCode().getCode()).isEqualTo(1011);
+        assertThat(failing.closed.get().getCloseCode().getCode()).isEqualTo(SocketClose.SEND_FAILED.code());
         assertThat(refusing.closed.get()).isNotNull();
-        assertThat(refusing.closed.get().getCloseCode().getCode()).isEqualTo(1011);
+        assertThat(refusing.closed.get().getCloseCode().getCode()).isEqualTo(SocketClose.SEND_FAILED.code());
         assertThat(healthy.closed.get()).isNull();
         assertThat(registry.size()).isEqualTo(1);
     }

@@ -74,8 +74,8 @@ class SocketHardeningTest {
             }
             try (WsClient refused = WsClient.connect(socket)) {
                 var reason = refused.awaitClose(WAIT);
-                assertThat(reason.getCloseCode().getCode()).isEqualTo(1013);
-                assertThat(reason.getReasonPhrase()).isEqualTo("too many connections from this address");
+                assertThat(reason.getCloseCode().getCode()).isEqualTo(SocketClose.TOO_MANY_FROM_ADDRESS.code());
+                assertThat(reason.getReasonPhrase()).isEqualTo(SocketClose.TOO_MANY_FROM_ADDRESS.phrase());
             }
             await().atMost(WAIT).until(() -> admission.open() == 3);
             open.remove(0).close();
@@ -103,8 +103,8 @@ class SocketHardeningTest {
                 // the server already closed it: that is the point
             }
             var reason = flooder.awaitClose(WAIT);
-            assertThat(reason.getCloseCode().getCode()).isEqualTo(1008);
-            assertThat(reason.getReasonPhrase()).isEqualTo("too many messages");
+            assertThat(reason.getCloseCode().getCode()).isEqualTo(SocketClose.TOO_MANY_MESSAGES.code());
+            assertThat(reason.getReasonPhrase()).isEqualTo(SocketClose.TOO_MANY_MESSAGES.phrase());
             quiet.sendText("ping");
             assertThat(quiet.next(WAIT).path("type").asText()).isEqualTo("pong");
         }

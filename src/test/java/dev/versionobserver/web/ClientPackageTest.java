@@ -14,6 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.versionobserver.push.SocketClose;
+import dev.versionobserver.support.ClientDefaults;
+
 /**
  * The browser client as an npm package ({@code src/main/client}): a JavaScript build can import it by name (Node
  * resolves it through package.json's {@code exports}, as bundlers do), importing it has no side effect (no
@@ -37,6 +40,7 @@ class ClientPackageTest {
                 console.log(JSON.stringify({
                   exports: Object.keys(client).sort(),
                   defaults: Object.keys(client.DEFAULTS).sort(),
+                  defaultValues: client.DEFAULTS,
                   frozen: Object.isFrozen(client.DEFAULTS),
                   delay: client.backoffDelay(3, 500, 30000, () => 0.5),
                   capped: client.backoffDelay(40, 500, 30000, () => 0.999),
@@ -68,6 +72,22 @@ class ClientPackageTest {
         assertThat(probe.get("url")).isEqualTo("wss://shop.example.com/version/ws?v=1.0.0%2Bb.1");
         assertThat(probe.get("version")).as("package.json follows the project version")
                 .isEqualTo(System.getProperty("vo.version"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void simulatedPagesReadTheClientsOwnTimingsAndTheClientStopsOnTheServersBadVersionClose(@TempDir Path project)
+            throws Exception {
+        Map<String, Object> probe = importByName(project);
+        Map<String, Object> evaluated = new java.util.TreeMap<>((Map<String, Object>) probe.get("defaultValues"));
+        Map<String, Object> read = new java.util.TreeMap<>();
+        ClientDefaults.read().forEach((k, v) -> read.put(k, v instanceof Long l ? Integer.valueOf(l.intValue()) : v));
+        assertThat(read).as("SocketPage's reading of DEFAULTS equals Node's").isEqualTo(evaluated);
+
+        String module = Files.readString(PACKAGE.resolve("index.js"));
+        assertThat(module).as("client.js gives up on the server's bad-version close, and only on that")
+                .contains("event.code === " + SocketClose.BAD_VERSION.code() + " && event.reason === '"
+                        + SocketClose.BAD_VERSION.phrase() + "'");
     }
 
     @Test
