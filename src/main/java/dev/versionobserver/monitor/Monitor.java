@@ -295,9 +295,9 @@ public class Monitor implements LeaderTask {
             if (publishing || version.sameAs(publishedThisTerm)) {
                 return;
             }
-            // Whether a page must be told is decided in one place, LeasePublicationStore.publish, against the Lease
-            // as read for the (fenced) write; it answers UNCHANGED for a compatible version, and publishedThisTerm
-            // then keeps this term from asking again.
+            // Whether a page must be told is decided by PublicationPolicy, applied in LeasePublicationStore.publish
+            // against the Lease as read for the (fenced) write; it answers UNCHANGED for a compatible version, and
+            // publishedThisTerm then keeps this term from asking again.
             publishing = true;
             CompletableFuture<Void> settled = new CompletableFuture<>();
             publication = settled;

@@ -19,8 +19,7 @@ import dev.versionobserver.cluster.PodIdentity;
 import dev.versionobserver.leader.LeaderConfig;
 import dev.versionobserver.leader.LeaseObserved;
 import dev.versionobserver.version.AppVersion;
-import dev.versionobserver.version.CompatibilityPolicy;
-import dev.versionobserver.version.VersionConfig;
+import dev.versionobserver.version.PublicationPolicy;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -59,7 +58,7 @@ public class LeasePublicationStore {
     private final ClusterMode mode;
     private final String leaseName;
     private final String identity;
-    private final CompatibilityPolicy policy;
+    private final PublicationPolicy policy;
     private final PublishedVersion published;
     private final Event<ApiCallFailed> apiFailures;
     private final Event<LeaseObserved> observed;
@@ -67,14 +66,14 @@ public class LeasePublicationStore {
     private volatile Map<String, String> lastAnnotations = Map.of();
 
     public LeasePublicationStore(KubernetesClient client, ClusterMode mode, LeaderConfig leader, PodIdentity pod,
-            VersionConfig versions, PublishedVersion published, Event<ApiCallFailed> apiFailures,
+            PublicationPolicy policy, PublishedVersion published, Event<ApiCallFailed> apiFailures,
             Event<LeaseObserved> observed) {
         this.observed = observed;
         this.client = client;
         this.mode = mode;
         this.leaseName = leader.leaseName();
         this.identity = pod.name();
-        this.policy = versions.compatibility();
+        this.policy = policy;
         this.published = published;
         this.apiFailures = apiFailures;
     }
@@ -154,7 +153,7 @@ public class LeasePublicationStore {
                 return PublishOutcome.NOT_LEADER;
             }
             Optional<AppVersion> current = readVersion(lease);
-            if (current.isPresent() && policy.compatible(current.get(), version)) {
+            if (!policy.supersedes(current, version)) {
                 return PublishOutcome.UNCHANGED;
             }
             try {

@@ -18,8 +18,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.versionobserver.publication.VersionPublished;
-import dev.versionobserver.version.CompatibilityPolicy;
-import dev.versionobserver.version.VersionConfig;
+import dev.versionobserver.version.PublicationPolicy;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.netty.channel.Channel;
@@ -37,16 +36,16 @@ public class SessionRegistry {
 
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
     private final ObjectMapper mapper;
-    private final CompatibilityPolicy policy;
+    private final PublicationPolicy policy;
     private final PushConfig config;
     private final Event<SocketEvent> socketEvents;
     private final SocketAdmission admission;
     private volatile boolean shuttingDown;
 
-    public SessionRegistry(ObjectMapper mapper, VersionConfig versionConfig, PushConfig config,
+    public SessionRegistry(ObjectMapper mapper, PublicationPolicy policy, PushConfig config,
             Event<SocketEvent> socketEvents, SocketAdmission admission) {
         this.mapper = mapper;
-        this.policy = versionConfig.compatibility();
+        this.policy = policy;
         this.config = config;
         this.socketEvents = socketEvents;
         this.admission = admission;
@@ -97,8 +96,8 @@ public class SessionRegistry {
                 continue; // the first value this pod learns: only clients greeted without one need it
             }
             client.greetedWithoutVersion = false;
-            String message = client.clientVersion == null ? unknownMessage
-                    : policy.compatible(client.clientVersion, event.version()) ? currentMessage : staleMessage;
+            Boolean stale = policy.stale(client.clientVersion, event.version());
+            String message = stale == null ? unknownMessage : stale ? staleMessage : currentMessage;
             if (send(client, message)) {
                 told++;
             }

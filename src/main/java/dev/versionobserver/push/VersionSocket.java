@@ -20,10 +20,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.versionobserver.cluster.PodIdentity;
 import dev.versionobserver.publication.PublishedVersion;
 import dev.versionobserver.version.AppVersion;
-import dev.versionobserver.version.CompatibilityPolicy;
+import dev.versionobserver.version.PublicationPolicy;
 import dev.versionobserver.version.InvalidVersionException;
 import dev.versionobserver.version.OwnVersion;
-import dev.versionobserver.version.VersionConfig;
 
 /**
  * {@code /version/ws?v=<browser's version>}: greets with the published version, then pushes one
@@ -44,19 +43,19 @@ public class VersionSocket {
     private final PublishedVersion published;
     private final OwnVersion own;
     private final PodIdentity pod;
-    private final CompatibilityPolicy policy;
+    private final PublicationPolicy policy;
     private final ObjectMapper mapper;
     private final String pong;
     private final PushConfig push;
     private final SocketAdmission admission;
 
     public VersionSocket(SessionRegistry registry, PublishedVersion published, OwnVersion own, PodIdentity pod,
-            VersionConfig versionConfig, ObjectMapper mapper, PushConfig push, SocketAdmission admission) {
+            PublicationPolicy policy, ObjectMapper mapper, PushConfig push, SocketAdmission admission) {
         this.registry = registry;
         this.published = published;
         this.own = own;
         this.pod = pod;
-        this.policy = versionConfig.compatibility();
+        this.policy = policy;
         this.mapper = mapper;
         this.pong = Protocol.json(mapper, Protocol.Pong.INSTANCE);
         this.push = push;
@@ -85,7 +84,7 @@ public class VersionSocket {
         }
         AppVersion current = published.current().orElse(null);
         client.greetedWithoutVersion = current == null;
-        Boolean stale = clientVersion == null || current == null ? null : !policy.compatible(clientVersion, current);
+        Boolean stale = policy.stale(clientVersion, current);
         registry.send(client, Protocol.json(mapper, new Protocol.Hello(own.version().toString(), pod.name(),
                 current == null ? null : current.toString(), stale)));
     }

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.versionobserver.publication.VersionPublished;
 import dev.versionobserver.version.AppVersion;
 import dev.versionobserver.version.CompatibilityPolicy;
+import dev.versionobserver.version.PublicationPolicy;
 import dev.versionobserver.version.VersionConfig;
 
 /** Fan-out never waits on a client: sends are queued asynchronously and a client that stops reading is dropped. */
@@ -118,7 +119,7 @@ class SlowClientTest {
                 return java.util.List.of("none");
             }
         };
-        return new SessionRegistry(new ObjectMapper(), versions, push,
+        return new SessionRegistry(new ObjectMapper(), new PublicationPolicy(versions), push,
                 new dev.versionobserver.support.RecordingEvent<>(),
                 new SocketAdmission(push, new ProxyTrust(push)));
     }
