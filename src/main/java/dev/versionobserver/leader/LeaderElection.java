@@ -4,12 +4,15 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -54,6 +57,8 @@ import io.quarkus.runtime.ShutdownEvent;
 public class LeaderElection {
 
     private static final Logger LOG = Logger.getLogger(LeaderElection.class);
+    /** How long a shutdown waits for leader-only work to wind down (the monitor bounds its own wait at 3 s). */
+    private static final java.time.Duration WIND_DOWN = java.time.Duration.ofSeconds(4);
 
     private final KubernetesClient client;
     private final ClusterMode mode;
@@ -78,6 +83,8 @@ public class LeaderElection {
     /** The pending takeover attempt for the last observed Lease (rejoin thread only). */
     private ScheduledFuture<?> pendingTakeover;
     private volatile String leader;
+    /** Completes once the last stopped term's leader-only work has wound down; a shutdown waits for it. */
+    private volatile CompletionStage<Void> windDown = CompletableFuture.completedFuture(null);
 
     public LeaderElection(KubernetesClient client, ClusterMode mode, LeaderConfig config, PodIdentity pod,
             LeaderTask task, Event<ApiCallFailed> apiFailures, Event<LeadershipChanged> changes) {
@@ -238,7 +245,7 @@ public class LeaderElection {
             }
             LOG.infof("Leader election: %s no longer holds Lease %s, monitor stopped", identity, config.leaseName());
             changes.fire(new LeadershipChanged(identity, LeadershipChanged.Change.STOPPED_LEADING));
-            task.stopLeading();
+            windDown = task.stopLeading();
         }
     }
 
@@ -270,5 +277,14 @@ public class LeaderElection {
             current.cancel(true);
         }
         rejoin.shutdownNow();
+        // The one place that waits for the monitor: here, on the shutdown thread, never on the elector's. A
+        // publication in flight then has its outcome logged and counted before the process exits.
+        try {
+            windDown.toCompletableFuture().get(WIND_DOWN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warnf("Leader-only work did not wind down within %d ms: %s", WIND_DOWN.toMillis(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

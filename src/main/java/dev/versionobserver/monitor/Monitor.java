@@ -7,13 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -87,14 +86,16 @@ public class Monitor implements LeaderTask {
     }
 
     @Override
-    public void stopLeading() {
+    public CompletionStage<Void> stopLeading() {
         Term current = term.getAndSet(null);
-        if (current != null) {
-            current.stop();
-            state = NOT_LEADING;
-            peerStates = List.of();
-            stateChanges.fire(new ClusterStateChanged(NOT_LEADING, false));
+        if (current == null) {
+            return CompletableFuture.completedFuture(null);
         }
+        CompletionStage<Void> woundDown = current.stop();
+        state = NOT_LEADING;
+        peerStates = List.of();
+        stateChanges.fire(new ClusterStateChanged(NOT_LEADING, false));
+        return woundDown;
     }
 
     /** The latest verdict of this pod's monitor ({@code UNKNOWN} when not leading). */
@@ -129,6 +130,8 @@ public class Monitor implements LeaderTask {
         private AutoCloseable subscription;
         private ScheduledFuture<?> scheduled;
         private boolean publishing;
+        /** Set by {@link #stop}: from then on the term only records the outcome of a write already in flight. */
+        private volatile boolean ending;
         /** Completes once the publication in flight (if any) has its outcome; see {@link #stop}. */
         private volatile CompletableFuture<Void> publication = CompletableFuture.completedFuture(null);
         private AppVersion publishedThisTerm;
@@ -143,34 +146,44 @@ public class Monitor implements LeaderTask {
             onThread(this::evaluate);
         }
 
-        void stop() {
+        /**
+         * Stops deciding at once (no evaluation, poll answer or publication starts after this) and returns without
+         * waiting; the term's thread winds down on its own: a write in flight lands whatever we do (it is fenced by
+         * the Lease's resourceVersion, so it is safe either way) and its outcome is still recorded, then the polls
+         * are cancelled and the thread ends. The returned stage completes then, or after
+         * {@link #PUBLICATION_SETTLE} at the latest.
+         */
+        CompletionStage<Void> stop() {
+            ending = true;
             try {
                 subscription.close();
             } catch (Exception e) {
                 LOG.debugf("Unsubscribe failed: %s", e.toString());
             }
-            // A write in flight lands whatever we do (it is fenced by the Lease's resourceVersion, so it is safe
-            // either way); waiting for its outcome keeps it from going unrecorded when the process exits right
-            // after, as it did once at shutdown: the Lease changed and no pod logged the publication.
-            try {
-                publication.get(PUBLICATION_SETTLE.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                LOG.warnf("Stopping with a publication still in flight after %d ms", PUBLICATION_SETTLE.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException e) {
-                // cannot happen: completed with null only
-            }
-            thread.execute(() -> {
-                inFlight.values().forEach(Cancellable::cancel);
-                inFlight.clear();
-            });
-            thread.shutdown();
+            CompletableFuture<Void> woundDown = new CompletableFuture<>();
+            CompletableFuture<Void> inFlightWrite = publication;
+            inFlightWrite.copy().completeOnTimeout(null, PUBLICATION_SETTLE.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((ok, error) -> {
+                        if (!inFlightWrite.isDone()) {
+                            LOG.warnf("Stopped with a publication still in flight after %d ms",
+                                    PUBLICATION_SETTLE.toMillis());
+                        }
+                        onThread(() -> {
+                            inFlight.values().forEach(Cancellable::cancel);
+                            inFlight.clear();
+                        });
+                        thread.shutdown();
+                        woundDown.complete(null);
+                    });
+            return woundDown;
         }
 
         /** Coalesces bursts of events into one evaluation after the debounce delay. Any thread. */
         void trigger() {
             onThread(() -> {
+                if (ending) {
+                    return;
+                }
                 if (scheduled == null || scheduled.isDone()) {
                     scheduled = thread.schedule(this::evaluate, config.debounce().toMillis(), TimeUnit.MILLISECONDS);
                 }
@@ -195,6 +208,9 @@ public class Monitor implements LeaderTask {
         }
 
         private void evaluate() {
+            if (ending) {
+                return;
+            }
             PeerView view = peers.view();
             Set<String> serving = new HashSet<>();
             Set<String> present = new HashSet<>();
@@ -268,6 +284,9 @@ public class Monitor implements LeaderTask {
 
         private void answered(Peer peer, AppVersion version) {
             inFlight.remove(peer.uid());
+            if (ending) {
+                return;
+            }
             if (!states.containsKey(peer.uid())) {
                 return; // left while the answer was on its way
             }
@@ -278,6 +297,9 @@ public class Monitor implements LeaderTask {
         }
 
         private void failed(Peer peer, PollException failure) {
+            if (ending) {
+                return;
+            }
             PeerState previous = states.get(peer.uid());
             if (previous == null) {
                 return;
@@ -333,6 +355,11 @@ public class Monitor implements LeaderTask {
 
         private void publishFailed(AppVersion version, Throwable failure) {
             publishing = false;
+            if (ending) {
+                LOG.warnf("Could not publish %s: %s; no longer leading, the next leader will", version,
+                        failure.toString());
+                return;
+            }
             LOG.warnf("Could not publish %s: %s; will retry", version, failure.toString());
             thread.schedule(this::trigger, config.retryMax().toMillis(), TimeUnit.MILLISECONDS);
         }
