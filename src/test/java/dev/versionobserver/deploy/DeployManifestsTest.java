@@ -409,4 +409,21 @@ class DeployManifestsTest {
         assertThatThrownBy(() -> Manifests.render(Map.of(kv[0], value)))
                 .hasMessageContaining("values don't meet the specifications of the schema");
     }
+
+    @Test
+    void theNotesOfASidecarInstallTellHowToRollOutTheAppAndWhereTheObserverListens() throws Exception {
+        java.nio.file.Path values = java.nio.file.Files.createTempFile("values", ".yaml");
+        try {
+            java.nio.file.Files.writeString(values, SIDECAR_VALUES);
+            String notes = new Helm(Manifests.CHART).install().withName("shop").withNamespace("apps")
+                    .withKubeVersion("1.32.0").withValuesFile(values).clientOnly()
+                    .withDryRunOption(com.marcnuri.helm.DryRun.CLIENT).call().getOutput();
+            assertThat(notes).contains("helm upgrade --set app.image.tag=NEW")
+                    .contains("port-forward service/shop-version-observer 8080:9090")
+                    .contains("Sidecar mode: your app (registry.example.com/shop)")
+                    .doesNotContain("(the demo page)");
+        } finally {
+            java.nio.file.Files.deleteIfExists(values);
+        }
+    }
 }
