@@ -382,6 +382,19 @@ class DeployManifestsTest {
     }
 
     @Test
+    void theSidecarValuesReadmeTellsUsersToCopyRenderBothContainers() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        int at = readme.indexOf("(`values-sidecar.yaml`):");
+        assertThat(at).as("README shows the sidecar values").isPositive();
+        int start = readme.indexOf("```yaml\n", at) + "```yaml\n".length();
+        String values = readme.substring(start, readme.indexOf("```", start));
+        var pod = Manifests.one(Manifests.renderWithValues(values), Deployment.class).getSpec().getTemplate()
+                .getSpec();
+        assertThat(pod.getContainers()).extracting(Container::getName).containsExactly("app", "version-observer");
+        assertThat(pod.getContainers().get(0).getImage()).isEqualTo("registry.example.com/shop:1.4.2");
+    }
+
+    @Test
     void sidecarModeWithoutTheAppsImageFailsNamingTheSetting() {
         assertThatThrownBy(() -> Manifests.renderWithValues("""
                 mode: sidecar
