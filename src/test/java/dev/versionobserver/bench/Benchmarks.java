@@ -38,6 +38,7 @@ import dev.versionobserver.localcluster.LocalCluster;
 import dev.versionobserver.localcluster.NginxIngress;
 import dev.versionobserver.publication.LeasePublicationStore;
 import dev.versionobserver.support.FakeCluster;
+import dev.versionobserver.support.AppBuild;
 import dev.versionobserver.support.ServiceProcess;
 import dev.versionobserver.support.StandInPeer;
 import dev.versionobserver.support.WsClient;
@@ -74,6 +75,9 @@ public final class Benchmarks {
         boolean onlyHandover = List.of(args).contains("handover");
         boolean onlyIngress = List.of(args).contains("ingress");
         boolean onlyLatency = List.of(args).contains("latency");
+        // Section 4 alone, at -Dbench.sockets (10 000), side by side with the naive baselines, -Dbench.rollouts (3)
+        // runs each.
+        boolean onlyCapacity = List.of(args).contains("capacity");
         Benchmarks bench = new Benchmarks();
         try {
             bench.line("# Version Observer benchmarks (" + (quick ? "quick" : "full") + "), "
@@ -90,7 +94,12 @@ public final class Benchmarks {
             if (onlyIngress) {
                 bench.ingressFanOut(3000, Integer.getInteger("bench.rollouts", 3));
             }
-            boolean all = !onlyFailover && !onlyAbuse && !onlyHandover && !onlyIngress && !onlyLatency;
+            if (onlyCapacity) {
+                bench.idleCapacitySideBySide(Integer.getInteger("bench.sockets", 10_000),
+                        Integer.getInteger("bench.rollouts", 3));
+            }
+            boolean all = !onlyFailover && !onlyAbuse && !onlyHandover && !onlyIngress && !onlyLatency
+                    && !onlyCapacity;
             if (all) {
                 bench.ingressFanOut(quick ? 300 : 3000, quick ? 1 : 3);
             }
@@ -525,9 +534,33 @@ public final class Benchmarks {
     // ---- 4. idle capacity ----------------------------------------------------------------------------------
 
     void idleCapacity(int n) throws Exception {
+        idleCapacity("product", ServiceProcess.JAR, n);
+    }
+
+    /**
+     * The same measurement of the product and of the two naive baselines (src/test/baselines, built here with
+     * AppBuild), {@code runs} times each, interleaved so that a drift of the machine touches all three alike.
+     */
+    void idleCapacitySideBySide(int n, int runs) throws Exception {
+        Map<String, Path> stacks = new java.util.LinkedHashMap<>();
+        stacks.put("product", ServiceProcess.JAR);
+        for (String baseline : List.of("websockets", "websockets-next")) {
+            AppBuild app = AppBuild.prepare(Path.of("src/test/baselines", baseline),
+                    Path.of("target/baselines", baseline), System.getProperty("vo.quarkus.version", "3.33.2"), null);
+            app.maven(List.of("-f", app.pom().toString(), "package"));
+            stacks.put("naive " + baseline, app.jar());
+        }
+        for (int run = 0; run < runs; run++) {
+            for (Map.Entry<String, Path> stack : stacks.entrySet()) {
+                idleCapacity(stack.getKey(), stack.getValue(), n);
+            }
+        }
+    }
+
+    void idleCapacity(String stack, Path jar, int n) throws Exception {
         System.setProperty("vo.heap", "256m");
         int port = ServiceProcess.freePort();
-        try (ServiceProcess p = ServiceProcess.start("127.0.0.1", port, Map.of(
+        try (ServiceProcess p = ServiceProcess.start(jar, "127.0.0.1", port, Map.of(
                 "OBSERVER_PUSH_MAX_CONNECTIONS", "100000", "OBSERVER_PUSH_MAX_CONNECTIONS_PER_ADDRESS", "100000"))
                 .awaitReady(WAIT)) {
             gc(p.pid());
@@ -540,14 +573,24 @@ public final class Benchmarks {
             gc(p.pid());
             long rssAfter = rssKb(p.pid());
             double heapAfter = heapUsedMb(p.baseUrl());
+            if (Boolean.getBoolean("bench.histogram")) {
+                // What the sockets keep, by class: the heaviest 30 classes after GC, for comparing stacks.
+                String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+                Process histogram = new ProcessBuilder(jcmd, Long.toString(p.pid()), "GC.class_histogram")
+                        .redirectErrorStream(true).start();
+                List<String> top = new String(histogram.getInputStream().readAllBytes()).lines().limit(33).toList();
+                histogram.waitFor(30, TimeUnit.SECONDS);
+                Files.write(Path.of("target/bench-idle-capacity-histogram-" + stack.replace(' ', '-') + ".txt"), top);
+            }
             long cpuStart = cpuTicks(p.pid());
             long wallStart = System.nanoTime();
             TimeUnit.SECONDS.sleep(10); // a measurement window for the idle CPU, not a wait for anything
             double cpuPercent = (cpuTicks(p.pid()) - cpuStart) / 100.0 / ((System.nanoTime() - wallStart) / 1e9) * 100;
-            csv("idle-capacity", "sockets,refused,heap_before_mib,heap_after_mib,rss_before_mib,rss_after_mib,"
-                    + "idle_cpu_percent", String.format("%d,%d,%.1f,%.1f,%d,%d,%.1f", hellos.get(), failed.get(),
-                            heapBefore, heapAfter, rssBefore / 1024, rssAfter / 1024, cpuPercent));
-            line(String.format("## 4. Idle capacity, one pod (-Xmx256m): %d sockets open (%d refused); heap after GC "
+            csv("idle-capacity", "stack,sockets,refused,heap_before_mib,heap_after_mib,rss_before_mib,rss_after_mib,"
+                    + "idle_cpu_percent", String.format("%s,%d,%d,%.1f,%.1f,%d,%d,%.1f", stack, hellos.get(),
+                            failed.get(), heapBefore, heapAfter, rssBefore / 1024, rssAfter / 1024, cpuPercent));
+            line(String.format("## 4. Idle capacity, " + stack + ", one pod (-Xmx256m): %d sockets open (%d refused); "
+                    + "heap after GC "
                     + "%.1f -> %.1f MiB (%.2f KiB per socket); RSS %d -> %d MiB (%.2f KiB per socket); CPU while idle "
                     + "%.1f %% of one core over 10 s", hellos.get(), failed.get(), heapBefore, heapAfter,
                     (heapAfter - heapBefore) * 1024 / Math.max(1, hellos.get()), rssBefore / 1024, rssAfter / 1024,

@@ -28,9 +28,10 @@ public final class ServiceProcess implements AutoCloseable {
     public static final Path JAR = Path.of(System.getProperty("vo.jar", "target/quarkus-app/quarkus-run.jar"));
     /** What Vert.x' BlockedThreadChecker logs ("Thread Thread[...] has been blocked for 2345 ms, ..."). */
     public static final String BLOCKED_THREAD = "has been blocked for";
-    /** Small heap, SerialGC, C1 only: many processes on two cores. */
-    private static final List<String> HARNESS_FLAGS = List.of("-Xmx" + System.getProperty("vo.heap", "128m"),
-            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /** Small heap ({@code -Dvo.heap}, read at each start), SerialGC, C1 only: many processes on two cores. */
+    private static List<String> harnessFlags() {
+        return List.of("-Xmx" + System.getProperty("vo.heap", "128m"), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    }
 
     private final Process process;
     private final String host;
@@ -46,7 +47,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the service with the given environment on {@code host:port}; does not wait for readiness. */
     public static ServiceProcess start(String host, int port, Map<String, String> env) throws IOException {
-        return start(JAR, host, port, env, HARNESS_FLAGS);
+        return start(JAR, host, port, env, harnessFlags());
     }
 
     /** The same with the given JVM flags instead of the harness's (small heap, SerialGC, C1 only). */
@@ -57,7 +58,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Another Quarkus application's fast-jar (one that embeds the library jar), with the harness's JVM flags. */
     public static ServiceProcess start(Path jar, String host, int port, Map<String, String> env) throws IOException {
-        return start(jar, host, port, env, HARNESS_FLAGS);
+        return start(jar, host, port, env, harnessFlags());
     }
 
     private static ServiceProcess start(Path jar, String host, int port, Map<String, String> env,
