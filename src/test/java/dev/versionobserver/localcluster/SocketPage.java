@@ -47,10 +47,11 @@ final class SocketPage implements DemoPage {
 
     private static final Pattern VERSION = Pattern.compile("window\\.appVersion = \"([^\"]+)\"");
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** client.js' own timings, read from the module the pods serve (its DEFAULTS). */
-    static final Duration HELLO_TIMEOUT = ClientDefaults.millis("helloTimeoutMs");
-    static final Duration HEARTBEAT_INTERVAL = ClientDefaults.millis("heartbeatIntervalMs");
-    static final Duration HEARTBEAT_TIMEOUT = ClientDefaults.millis("heartbeatTimeoutMs");
+    /** client.js' own timings, read once from the module the pods serve (its DEFAULTS). */
+    private static final Map<String, Object> CLIENT = ClientDefaults.read();
+    static final Duration HELLO_TIMEOUT = ClientDefaults.millis(CLIENT, "helloTimeoutMs");
+    static final Duration HEARTBEAT_INTERVAL = ClientDefaults.millis(CLIENT, "heartbeatIntervalMs");
+    static final Duration HEARTBEAT_TIMEOUT = ClientDefaults.millis(CLIENT, "heartbeatTimeoutMs");
 
     private final String url;
     /** Bounded connects and handshakes, as a browser has: a pod shutting down may accept TCP and never answer. */

@@ -51,11 +51,10 @@ public final class ClientDefaults {
         return defaults;
     }
 
-    /** A timing option ({@code ...Ms}) as a Duration. */
-    public static Duration millis(String option) {
-        Object value = read().get(option);
-        if (!(value instanceof Long ms)) {
-            throw new IllegalStateException("client DEFAULTS has no numeric " + option + ": " + read());
+    /** A timing option ({@code ...Ms}) of {@code defaults} (one {@link #read()}) as a Duration. */
+    public static Duration millis(Map<String, Object> defaults, String option) {
+        if (!(defaults.get(option) instanceof Long ms)) {
+            throw new IllegalStateException("client DEFAULTS has no numeric " + option + ": " + defaults);
         }
         return Duration.ofMillis(ms);
     }
