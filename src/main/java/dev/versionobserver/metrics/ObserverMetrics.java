@@ -17,6 +17,7 @@ import dev.versionobserver.monitor.ClusterStateChanged;
 import dev.versionobserver.monitor.LeaderMilestone;
 import dev.versionobserver.monitor.PeerPolled;
 import dev.versionobserver.push.SessionRegistry;
+import dev.versionobserver.push.SocketAdmission;
 import dev.versionobserver.push.SocketEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -50,7 +51,7 @@ public class ObserverMetrics {
     private final AtomicInteger leader = new AtomicInteger();
     private final Map<ClusterState.Kind, AtomicInteger> state = new EnumMap<>(ClusterState.Kind.class);
 
-    public ObserverMetrics(MeterRegistry registry, SessionRegistry sockets) {
+    public ObserverMetrics(MeterRegistry registry, SessionRegistry sockets, SocketAdmission connections) {
         this.registry = registry;
         notifications = track(Counter.builder("version_observer_notifications_sent")
                 .description("new_version messages queued to browser sockets").register(registry));
@@ -81,6 +82,9 @@ public class ObserverMetrics {
         }
         track(Gauge.builder("version_observer_websocket_sessions", sockets, SessionRegistry::size)
                 .description("open browser sockets on this pod").strongReference(true).register(registry));
+        track(Gauge.builder("version_observer_websocket_connections", connections, SocketAdmission::open)
+                .description("admitted browser sockets whose TCP connection has not ended (what the caps count)")
+                .strongReference(true).register(registry));
         track(Gauge.builder("version_observer_leader", leader, AtomicInteger::get)
                 .description("1 while this pod leads").register(registry));
         for (ClusterState.Kind kind : ClusterState.Kind.values()) {

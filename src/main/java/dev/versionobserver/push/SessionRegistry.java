@@ -21,7 +21,6 @@ import dev.versionobserver.publication.VersionPublished;
 import dev.versionobserver.version.PublicationPolicy;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.netty.channel.Channel;
 import io.vertx.core.Vertx;
 
 /**
@@ -40,15 +39,17 @@ public class SessionRegistry {
     private final PushConfig config;
     private final Event<SocketEvent> socketEvents;
     private final SocketAdmission admission;
+    private final SocketChannels channels;
     private volatile boolean shuttingDown;
 
     public SessionRegistry(ObjectMapper mapper, PublicationPolicy policy, PushConfig config,
-            Event<SocketEvent> socketEvents, SocketAdmission admission) {
+            Event<SocketEvent> socketEvents, SocketAdmission admission, SocketChannels channels) {
         this.mapper = mapper;
         this.policy = policy;
         this.config = config;
         this.socketEvents = socketEvents;
         this.admission = admission;
+        this.channels = channels;
     }
 
     /**
@@ -150,7 +151,7 @@ public class SessionRegistry {
             if (client.lastHeardMillis < silentSince) {
                 LOG.debugf("Closing silent WebSocket %s", client.session.getId());
                 sessions.remove(client.session.getId());
-                SocketChannels.closeThenCut(client.session, SocketClose.NO_PONG.reason());
+                channels.closeThenCut(client.session, SocketClose.NO_PONG.reason());
                 continue;
             }
             try {
@@ -173,10 +174,10 @@ public class SessionRegistry {
                 LOG.warnf("WebSocket %s is open but not registered; closing it so that its page reconnects",
                         orphan.getId());
                 socketEvents.fire(new SocketEvent(SocketEvent.Kind.ORPHANED, 1));
-                SocketChannels.closeThenCut(orphan, SocketClose.NOT_REGISTERED.reason());
+                channels.closeThenCut(orphan, SocketClose.NOT_REGISTERED.reason());
             } else {
                 LOG.debugf("WebSocket %s was closed but its connection is still open; cutting it", orphan.getId());
-                SocketChannels.of(orphan).ifPresent(Channel::close);
+                channels.cut(orphan);
             }
         }
     }
@@ -187,12 +188,12 @@ public class SessionRegistry {
      */
     void closeDraining(ClientSession client, SocketClose why) {
         sessions.remove(client.session.getId());
-        SocketChannels.closeDraining(client.session, why.reason());
+        channels.closeDraining(client.session, why.reason());
     }
 
     void close(ClientSession client, SocketClose why) {
         sessions.remove(client.session.getId());
-        SocketChannels.close(client.session, why.reason());
+        channels.close(client.session, why.reason());
     }
 
     void startKeepAlive(@Observes StartupEvent event, Vertx vertx) {

@@ -16,7 +16,6 @@ import org.jboss.logging.Logger;
 import io.vertx.ext.web.Router;
 import jakarta.websocket.Session;
 
-import io.netty.channel.Channel;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.net.SocketAddress;
@@ -29,7 +28,7 @@ import io.vertx.ext.web.RoutingContext;
  *
  * <p>The address is the client's as {@link ProxyTrust} reports it: behind a trusted proxy the address that proxy
  * names, otherwise the TCP peer; the host compared with the Origin is likewise the forwarded one. Only the
- * handshake request carries it, and only the session's TCP channel (reached through Undertow's session) sees the
+ * handshake request carries it, and only the session's TCP connection ({@link SocketChannels}) sees the
  * socket end, so the handshake filter hands the address to {@link #admit} by the TCP peer's ip:port, unique among
  * open connections.
  */
@@ -46,6 +45,7 @@ public class SocketAdmission {
 
     private final PushConfig config;
     private final ProxyTrust proxies;
+    private final SocketChannels channels;
     private final List<String> allowedOrigins;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
@@ -61,9 +61,10 @@ public class SocketAdmission {
     private record Handshake(String client, boolean forwardedIgnored, long atMillis) {
     }
 
-    public SocketAdmission(PushConfig config, ProxyTrust proxies) {
+    public SocketAdmission(PushConfig config, ProxyTrust proxies, SocketChannels channels) {
         this.config = config;
         this.proxies = proxies;
+        this.channels = channels;
         this.allowedOrigins = config.allowedOrigins().orElse(List.of()).stream()
                 .map(o -> o.strip().toLowerCase()).filter(o -> !o.isEmpty()).toList();
     }
@@ -116,9 +117,7 @@ public class SocketAdmission {
      * when the socket's TCP channel closes, however the socket ends (close frame, error, idle timeout, reset).
      */
     SocketClose admit(Session session) {
-        Channel channel = SocketChannels.of(session).orElse(null);
-        InetSocketAddress tcp = channel != null && channel.remoteAddress() instanceof InetSocketAddress inet ? inet
-                : null;
+        InetSocketAddress tcp = channels.peer(session);
         String peer = tcp == null ? null : tcp.getAddress().getHostAddress();
         Handshake handshake = peer == null ? null : handshakes.remove(key(peer, tcp.getPort()));
         forgetAbandonedHandshakes();
@@ -145,15 +144,17 @@ public class SocketAdmission {
             }
             return SocketClose.TOO_MANY_FROM_ADDRESS;
         }
-        if (channel != null) {
-            admitted.put(session, System.currentTimeMillis());
-            channel.closeFuture().addListener(f -> {
-                admitted.remove(session);
-                release(address);
-            });
-        } else {
-            LOG.debug("WebSocket session without a Netty channel; it is not counted against the caps");
+        admitted.put(session, System.currentTimeMillis());
+        boolean tracked = channels.whenConnectionEnds(session, () -> {
+            admitted.remove(session);
             release(address);
+        });
+        if (!tracked) {
+            // A slot that could never be given back, and a socket no sweep could cut: refused (SocketChannels says
+            // so once at ERROR) rather than admitted uncounted.
+            admitted.remove(session);
+            release(address);
+            return SocketClose.UNTRACKABLE;
         }
         return null;
     }
@@ -211,7 +212,7 @@ public class SocketAdmission {
         return admitted.entrySet().stream().filter(e -> e.getValue() < cutoffMillis).map(Map.Entry::getKey).toList();
     }
 
-    /** Sockets admitted and not yet closed. */
+    /** Sockets admitted whose TCP connection has not ended yet. */
     public int open() {
         return open.get();
     }

@@ -1,10 +1,13 @@
 package dev.versionobserver.push;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import jakarta.inject.Singleton;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
@@ -13,30 +16,104 @@ import org.jboss.logging.Logger;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.quarkus.runtime.Startup;
 import io.undertow.websockets.UndertowSession;
 
 /**
- * The TCP channel under a WebSocket session. The Jakarta API exposes neither the peer address, nor the end of the
- * connection, nor a half-close; admission (counting sockets per address until they close), the silent-socket
- * sweep and {@link #closeDraining} need them, and Undertow's session is the one place that has the channel. Every
- * close of a socket goes through here, drained or plain ({@link #close}).
+ * The push stack's one seam onto the WebSocket container: the only class in {@code src/main} that touches Undertow
+ * or Netty (PackageDependenciesTest holds that). The Jakarta API exposes neither the peer address, nor the end of
+ * the TCP connection, nor a way to cut or half-close it; admission (caps per address, counted until the connection
+ * ends), the silent-socket and orphan sweeps and {@link #closeDraining} need them, and Undertow's session is the
+ * one place that has the connection. Why Undertow and not {@code quarkus-websockets-next}, which has these as API:
+ * BENCHMARKS.md section 4b (a bare websockets-next socket keeps 7.2 KiB of heap against the 6 KiB bound).
+ *
+ * <p>Guarantee: the access either works or the service says so loudly. The bean is created at start-up and
+ * refuses to start (naming the class and method) when the container no longer offers it; a socket whose session
+ * is not Undertow's anyway is refused with 1011 and one ERROR line, never admitted uncounted.
  */
-final class SocketChannels {
+@Startup
+@Singleton
+public class SocketChannels {
 
     private static final Logger LOG = Logger.getLogger(SocketChannels.class);
 
     /** How long a closed socket may keep draining what the client still sends before the connection is cut. */
     static final Duration CLOSE_LINGER = Duration.ofSeconds(2);
+    /** How long a socket closed because its peer may never answer keeps its connection before it is cut. */
+    static final Duration CUT_AFTER = Duration.ofSeconds(1);
 
-    private SocketChannels() {
+    private final AtomicBoolean untrackedReported = new AtomicBoolean();
+
+    public SocketChannels() {
+        requireConnectionAccess(UndertowSession.class, "getChannel");
     }
 
-    static Optional<Channel> of(Session session) {
-        return session instanceof UndertowSession undertow ? Optional.of(undertow.getChannel()) : Optional.empty();
+    /**
+     * Fails with one line naming what is missing unless {@code sessionClass.accessor()} returns a Netty channel.
+     * Compiled code would reach it anyway; checking it here turns a container upgrade that moved it into a failed
+     * start instead of a first socket that fails (or, worse, goes uncounted).
+     */
+    static void requireConnectionAccess(Class<?> sessionClass, String accessor) {
+        try {
+            Method method = sessionClass.getMethod(accessor);
+            if (!Channel.class.isAssignableFrom(method.getReturnType())) {
+                throw new IllegalStateException(unavailable(sessionClass, accessor,
+                        "it returns " + method.getReturnType().getName() + ", not a Netty channel"));
+            }
+        } catch (NoSuchMethodException | LinkageError e) {
+            throw new IllegalStateException(unavailable(sessionClass, accessor, "it does not exist (" + e + ")"), e);
+        }
+    }
+
+    private static String unavailable(Class<?> sessionClass, String accessor, String why) {
+        return "WebSocket connection access is unavailable: " + sessionClass.getName() + "." + accessor + "() " + why
+                + ". The per-address caps, the slow/silent-socket cuts and the orphan sweep need it; the WebSocket"
+                + " container of this Quarkus version is not the one Version Observer was built against (see"
+                + " docs/ARCHITECTURE.md, 'The push seam').";
+    }
+
+    /** The session's TCP connection, or null (with one ERROR line per process) if the container hides it. */
+    private Channel channel(Session session) {
+        if (session instanceof UndertowSession undertow && undertow.getChannel() != null) {
+            return undertow.getChannel();
+        }
+        if (untrackedReported.compareAndSet(false, true)) {
+            LOG.errorf("WebSocket session %s (%s) has no reachable TCP connection: such sockets are refused with"
+                    + " 1011, since the caps and sweeps could not act on them", session.getId(),
+                    session.getClass().getName());
+        }
+        return null;
+    }
+
+    /**
+     * Runs {@code onEnd} once the socket's TCP connection has closed, however it ends (close frame, error, idle
+     * timeout, reset). False, and {@code onEnd} never runs, if the connection cannot be reached.
+     */
+    boolean whenConnectionEnds(Session session, Runnable onEnd) {
+        Channel channel = channel(session);
+        if (channel == null) {
+            return false;
+        }
+        channel.closeFuture().addListener(f -> onEnd.run());
+        return true;
+    }
+
+    /** The TCP peer of the socket, or null when it is unknown (not an inet connection, or unreachable). */
+    InetSocketAddress peer(Session session) {
+        Channel channel = channel(session);
+        return channel != null && channel.remoteAddress() instanceof InetSocketAddress inet ? inet : null;
+    }
+
+    /** Cuts the TCP connection now, without a close frame (one already sent, or a peer that cannot read it). */
+    void cut(Session session) {
+        Channel channel = channel(session);
+        if (channel != null) {
+            channel.close();
+        }
     }
 
     /** Closes a socket the container's way; a socket already closing or gone is not an error. */
-    static void close(Session session, CloseReason reason) {
+    void close(Session session, CloseReason reason) {
         try {
             session.close(reason);
         } catch (IOException | RuntimeException e) {
@@ -46,11 +123,14 @@ final class SocketChannels {
 
     /**
      * Closes a socket whose peer may never answer (silent, or unknown to the registry): the close frame, then the
-     * connection cut a second later whether or not the peer acknowledged it.
+     * connection cut {@link #CUT_AFTER} later whether or not the peer acknowledged it.
      */
-    static void closeThenCut(Session session, CloseReason reason) {
+    void closeThenCut(Session session, CloseReason reason) {
         close(session, reason);
-        of(session).ifPresent(channel -> channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS));
+        Channel channel = channel(session);
+        if (channel != null) {
+            channel.eventLoop().schedule(() -> channel.close(), CUT_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
@@ -61,12 +141,12 @@ final class SocketChannels {
      * <p>Not {@code Session.close}: Undertow cuts the connection as soon as the close frame is written, and with
      * the client's frames still unread the kernel answers with a reset, so a client that was still sending (a
      * flooder) may never read the close frame and its code; measured, 95 of 100 flooders saw a reset instead of
-     * 1008. Without a channel (another container) it falls back to {@code Session.close}. Used for floods only:
-     * other closes happen when the client has nothing in flight, and {@code Session.close} serves them (draining
-     * every close was tried and lost a hello now and then; see BENCHMARKS.md section 7).
+     * 1008. Used for floods only: other closes happen when the client has nothing in flight, and
+     * {@code Session.close} serves them (draining every close was tried and lost a hello now and then; see
+     * BENCHMARKS.md section 7).
      */
-    static void closeDraining(Session session, CloseReason reason) {
-        Channel channel = of(session).orElse(null);
+    void closeDraining(Session session, CloseReason reason) {
+        Channel channel = channel(session);
         if (channel == null) {
             close(session, reason);
             return;

@@ -33,6 +33,8 @@ public enum SocketClose {
     SHUTTING_DOWN(CloseCodes.GOING_AWAY, "server shutting down"),
     /** A send to the socket failed: it is closed so that the page reconnects and is greeted afresh. */
     SEND_FAILED(CloseCodes.UNEXPECTED_CONDITION, "send failed"),
+    /** The container does not expose the socket's connection, so no cap or sweep could act on it. */
+    UNTRACKABLE(CloseCodes.UNEXPECTED_CONDITION, "server cannot track this connection"),
     /** Open but not registered for pushes (found by the keep-alive sweep; a defect if it ever happens). */
     NOT_REGISTERED(CloseCodes.UNEXPECTED_CONDITION, "not registered");
 

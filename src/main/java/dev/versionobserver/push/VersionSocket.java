@@ -48,9 +48,11 @@ public class VersionSocket {
     private final String pong;
     private final PushConfig push;
     private final SocketAdmission admission;
+    private final SocketChannels channels;
 
     public VersionSocket(SessionRegistry registry, PublishedVersion published, OwnVersion own, PodIdentity pod,
-            PublicationPolicy policy, ObjectMapper mapper, PushConfig push, SocketAdmission admission) {
+            PublicationPolicy policy, ObjectMapper mapper, PushConfig push, SocketAdmission admission,
+            SocketChannels channels) {
         this.registry = registry;
         this.published = published;
         this.own = own;
@@ -60,6 +62,7 @@ public class VersionSocket {
         this.pong = Protocol.json(mapper, Protocol.Pong.INSTANCE);
         this.push = push;
         this.admission = admission;
+        this.channels = channels;
     }
 
     @OnOpen
@@ -137,7 +140,7 @@ public class VersionSocket {
         if (session.isOpen()) {
             closeQuietly(session, SocketClose.PROTOCOL_ERROR);
         } else {
-            SocketChannels.of(session).ifPresent(channel -> channel.close());
+            channels.cut(session);
         }
     }
 
@@ -160,7 +163,7 @@ public class VersionSocket {
         return AppVersion.parse(values.get(0));
     }
 
-    private static void closeQuietly(Session session, SocketClose why) {
-        SocketChannels.close(session, why.reason());
+    private void closeQuietly(Session session, SocketClose why) {
+        channels.close(session, why.reason());
     }
 }

@@ -60,12 +60,14 @@ class MetricsTest {
             a.next(Duration.ofSeconds(10));
             b.next(Duration.ofSeconds(10));
             assertThat(sample(scrape(), "version_observer_websocket_sessions")).isEqualTo(2.0);
+            assertThat(sample(scrape(), "version_observer_websocket_connections")).isEqualTo(2.0);
 
             published.observe(AppVersion.parse("2.0.0"));
             a.next(Duration.ofSeconds(10));
             assertThat(sample(scrape(), "version_observer_notifications_sent_total")).isEqualTo(sentBefore + 2);
         }
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> sample(scrape(), "version_observer_websocket_sessions") == 0.0);
+                .until(() -> sample(scrape(), "version_observer_websocket_sessions") == 0.0
+                        && sample(scrape(), "version_observer_websocket_connections") == 0.0);
     }
 }

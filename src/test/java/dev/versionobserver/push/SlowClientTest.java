@@ -119,9 +119,10 @@ class SlowClientTest {
                 return java.util.List.of("none");
             }
         };
+        SocketChannels channels = new SocketChannels();
         return new SessionRegistry(new ObjectMapper(), new PublicationPolicy(versions), push,
                 new dev.versionobserver.support.RecordingEvent<>(),
-                new SocketAdmission(push, new ProxyTrust(push)));
+                new SocketAdmission(push, new ProxyTrust(push), channels), channels);
     }
 
     @Test

@@ -15,6 +15,11 @@ public final class Prometheus {
         return given().when().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
+    /** /q/metrics of a service process (or any base URL). */
+    public static String scrape(String baseUrl) {
+        return given().baseUri(baseUrl).when().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
     /** The value of one sample line, e.g. {@code version_observer_polls_total{outcome="ok"}}; NaN if absent. */
     public static double sample(String metrics, String series) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(metrics);
