@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.event.Event;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
@@ -19,7 +18,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.quarkus.runtime.ShutdownEvent;
 
 /**
  * Keeps the current {@link PeerView} from informers (never polling the API): one on the Service's Endpoints (or
@@ -165,7 +163,8 @@ public class PeerWatcher {
         return () -> listeners.remove(listener);
     }
 
-    void onShutdown(@Observes ShutdownEvent event) {
+    /** Stops the informers (shutdown, last step of lifecycle.ShutdownSequence). */
+    public void stop() {
         informers.forEach(SharedIndexInformer::stop);
     }
 }

@@ -33,7 +33,6 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
-import io.quarkus.runtime.ShutdownEvent;
 
 /**
  * Runs this pod's candidacy for the Lease, one fabric8 {@link LeaderElector} term after another: an elector runs a
@@ -268,7 +267,12 @@ public class LeaderElection {
         return leader;
     }
 
-    void onShutdown(@Observes ShutdownEvent event) {
+    /**
+     * Leaves the election for good (shutdown, step 4 of lifecycle.ShutdownSequence): releases the Lease if held
+     * and waits up to {@link #WIND_DOWN} for the leader-only work to wind down. Blocks: call it from the shutdown
+     * thread only.
+     */
+    public void stop() {
         stopping = true;
         CompletableFuture<?> current = term;
         if (current != null) {

@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.event.Event;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
@@ -26,7 +25,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.quarkus.runtime.ShutdownEvent;
 
 /**
  * Keeps the published version in annotations of the election Lease, and follows it on every pod.
@@ -187,7 +185,8 @@ public class LeasePublicationStore {
         client.resource(readWhileHolder).update();
     }
 
-    void onShutdown(@Observes ShutdownEvent event) {
+    /** Stops watching the Lease (shutdown, last step of lifecycle.ShutdownSequence). */
+    public void stop() {
         if (informer != null) {
             informer.stop();
         }

@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.versionobserver.publication.VersionPublished;
 import dev.versionobserver.version.PublicationPolicy;
-import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 
@@ -57,12 +56,12 @@ public class SessionRegistry {
      * returned: the caller must then send nothing more, or the failed send cuts the connection before the close
      * frame is out. Only a handshake that passed {@link SocketAdmission} just before shutdown began gets here
      * then; later ones are refused with 503. The flag is this class's own, set before its sweep, so that the
-     * check below pairs with that sweep whatever order the shutdown observers run in.
+     * check below pairs with that sweep.
      */
     boolean add(ClientSession client) {
         sessions.put(client.session.getId(), client);
         if (shuttingDown) {
-            // Checked after the put: the sweep in onShutdown either saw this socket or left it to this check.
+            // Checked after the put: the sweep in closeAll either saw this socket or left it to this check.
             close(client, SocketClose.SHUTTING_DOWN);
             return false;
         }
@@ -202,13 +201,14 @@ public class SessionRegistry {
     }
 
     /**
-     * Every socket is closed with 1001 so browsers reconnect to another pod at once. This must happen in the
-     * pre-shutdown phase: by the time {@code ShutdownEvent} is fired the HTTP server has already cut every
+     * Closes every socket with 1001 so browsers reconnect to another pod at once, and every socket that still opens
+     * (a handshake admitted just before) likewise (shutdown, step 3 of lifecycle.ShutdownSequence). This must
+     * happen in the pre-shutdown phase: by the time {@code ShutdownEvent} is fired the HTTP server has already cut every
      * connection without a close frame (its stop is a shutdown task that runs first), which browsers see as 1006
      * and some clients miss altogether. Needs {@code quarkus.shutdown.delay-enabled=true}
      * (META-INF/microprofile-config.properties).
      */
-    void onShutdown(@Observes ShutdownDelayInitiatedEvent event) {
+    public void closeAll() {
         shuttingDown = true;
         int count = sessions.size();
         sessions.values().forEach(client -> close(client, SocketClose.SHUTTING_DOWN));

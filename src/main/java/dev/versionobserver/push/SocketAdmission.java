@@ -16,7 +16,6 @@ import org.jboss.logging.Logger;
 import io.vertx.ext.web.Router;
 import jakarta.websocket.Session;
 
-import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -107,8 +106,8 @@ public class SocketAdmission {
         return ip + ":" + port;
     }
 
-    /** The pre-shutdown phase (see SessionRegistry#onShutdown): no new socket from here on. */
-    void onShutdown(@Observes ShutdownDelayInitiatedEvent event) {
+    /** From now on every handshake is answered 503 (shutdown, step 2 of lifecycle.ShutdownSequence). */
+    public void refuseNew() {
         shuttingDown = true;
     }
 
