@@ -78,6 +78,8 @@ public final class Benchmarks {
         // Section 4 alone, at -Dbench.sockets (10 000), side by side with the naive baselines, -Dbench.rollouts (3)
         // runs each.
         boolean onlyCapacity = List.of(args).contains("capacity");
+        // Section 4c alone: fan-out at 300, 3 000 and 10 000 sockets side by side with the naive baselines.
+        boolean onlyFanOut = List.of(args).contains("fanout");
         Benchmarks bench = new Benchmarks();
         try {
             bench.line("# Version Observer benchmarks (" + (quick ? "quick" : "full") + "), "
@@ -98,8 +100,11 @@ public final class Benchmarks {
                 bench.idleCapacitySideBySide(Integer.getInteger("bench.sockets", 10_000),
                         Integer.getInteger("bench.rollouts", 3));
             }
+            if (onlyFanOut) {
+                bench.fanOutSideBySide(new int[] { 300, 3000, 10_000 }, Integer.getInteger("bench.rollouts", 3));
+            }
             boolean all = !onlyFailover && !onlyAbuse && !onlyHandover && !onlyIngress && !onlyLatency
-                    && !onlyCapacity;
+                    && !onlyCapacity && !onlyFanOut;
             if (all) {
                 bench.ingressFanOut(quick ? 300 : 3000, quick ? 1 : 3);
             }
@@ -542,6 +547,16 @@ public final class Benchmarks {
      * AppBuild), {@code runs} times each, interleaved so that a drift of the machine touches all three alike.
      */
     void idleCapacitySideBySide(int n, int runs) throws Exception {
+        Map<String, Path> stacks = stacksSideBySide();
+        for (int run = 0; run < runs; run++) {
+            for (Map.Entry<String, Path> stack : stacks.entrySet()) {
+                idleCapacity(stack.getKey(), stack.getValue(), n);
+            }
+        }
+    }
+
+    /** The product's jar and the two naive baselines' (src/test/baselines), built here with AppBuild. */
+    private static Map<String, Path> stacksSideBySide() throws Exception {
         Map<String, Path> stacks = new java.util.LinkedHashMap<>();
         stacks.put("product", ServiceProcess.JAR);
         for (String baseline : List.of("websockets", "websockets-next")) {
@@ -550,11 +565,102 @@ public final class Benchmarks {
             app.maven(List.of("-f", app.pom().toString(), "package"));
             stacks.put("naive " + baseline, app.jar());
         }
-        for (int run = 0; run < runs; run++) {
-            for (Map.Entry<String, Path> stack : stacks.entrySet()) {
-                idleCapacity(stack.getKey(), stack.getValue(), n);
+        return stacks;
+    }
+
+    // ---- 4c. fan-out side by side with naive baselines -----------------------------------------------------
+
+    /**
+     * Trigger -> message at the client, K sockets on one process, for the product and the two naive baselines, in
+     * the same run with the same client and JVM flags, {@code runs} rounds interleaved. The product's trigger is a
+     * publication: the bench writes the published version into the Lease as a leader would (the one pod follows
+     * the Lease through its informer, like every pod in a rollout); the baselines' is {@code POST /broadcast}.
+     */
+    void fanOutSideBySide(int[] ks, int runs) throws Exception {
+        Map<String, Path> stacks = stacksSideBySide();
+        Map<String, List<Double>> p50 = new TreeMap<>();
+        Map<String, List<Double>> p99 = new TreeMap<>();
+        Map<String, List<Double>> max = new TreeMap<>();
+        for (int run = 1; run <= runs; run++) {
+            for (int k : ks) {
+                for (Map.Entry<String, Path> stack : stacks.entrySet()) {
+                    List<Double> ms = stack.getKey().equals("product") ? productFanOut(k)
+                            : naiveFanOut(stack.getValue(), k);
+                    String key = String.format("%05d %s", k, stack.getKey());
+                    for (double v : ms) {
+                        csv("fanout-side-by-side", "run,k,stack,told_ms", String.format("%d,%d,%s,%.2f", run, k,
+                                stack.getKey(), v));
+                    }
+                    p50.computeIfAbsent(key, x -> new ArrayList<>()).add(percentile(ms, 50));
+                    p99.computeIfAbsent(key, x -> new ArrayList<>()).add(percentile(ms, 99));
+                    max.computeIfAbsent(key, x -> new ArrayList<>()).add(ms.get(ms.size() - 1));
+                    line(String.format("   run %d, K=%d, %s: %d told; p50 %.1f ms, p99 %.1f ms, max %.1f ms", run, k,
+                            stack.getKey(), ms.size(), percentile(ms, 50), percentile(ms, 99),
+                            ms.get(ms.size() - 1)));
+                }
             }
         }
+        for (String key : p50.keySet()) {
+            line(String.format("## 4c. Fan-out side by side, K=%s: trigger -> message, p50 %s, p99 %s, max %s (%d runs)",
+                    key.replaceFirst("^0*", ""), stats(p50.get(key), "ms"), stats(p99.get(key), "ms"),
+                    stats(max.get(key), "ms"), runs));
+        }
+    }
+
+    /** One pod that follows a Lease the bench writes; K sockets on it; ms from the write to each new_version. */
+    private List<Double> productFanOut(int k) throws Exception {
+        System.setProperty("vo.heap", "256m");
+        try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withEnv(FAST_ELECTION),
+                line -> { })) {
+            cluster.deployAndAwaitPublished("1.0.0", 1, WAIT);
+            PodInfo pod = cluster.pods().get(0);
+            ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
+            SocketLoad load = openSockets(k, i -> pod.ip(), cluster.port(), text -> {
+                if (text.contains("\"new_version\"")) {
+                    arrivals.add(System.nanoTime());
+                }
+            });
+            await().atMost(WAIT).until(() -> load.hellos().get() + load.failed().get() >= k);
+            // As the leader's Publisher writes it (one edit of the annotations); the pod's monitor is not involved.
+            long triggered = System.nanoTime();
+            cluster.client().leases().inNamespace(LocalCluster.NAMESPACE).withName(LocalCluster.LEASE).edit(l -> {
+                l.getMetadata().getAnnotations().put(LeasePublicationStore.VERSION_ANNOTATION, "2.0.0");
+                l.getMetadata().getAnnotations().put(LeasePublicationStore.AT_ANNOTATION,
+                        java.time.Instant.now().toString());
+                return l;
+            });
+            await().atMost(Duration.ofSeconds(60)).until(() -> arrivals.size() >= load.hellos().get());
+            load.close();
+            return sortedMillisSince(triggered, arrivals);
+        } finally {
+            System.clearProperty("vo.heap");
+        }
+    }
+
+    /** A naive baseline process; K sockets on it; ms from the POST /broadcast to each message. */
+    private List<Double> naiveFanOut(Path jar, int k) throws Exception {
+        System.setProperty("vo.heap", "256m");
+        int port = ServiceProcess.freePort();
+        try (ServiceProcess p = ServiceProcess.start(jar, "127.0.0.1", port, Map.of()).awaitReady(WAIT)) {
+            ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
+            SocketLoad load = openSockets(k, i -> "127.0.0.1", port, text -> arrivals.add(System.nanoTime()));
+            await().atMost(WAIT).until(() -> load.hellos().get() + load.failed().get() >= k);
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            long triggered = System.nanoTime();
+            http.send(HttpRequest.newBuilder(URI.create(p.baseUrl() + "/broadcast"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            await().atMost(Duration.ofSeconds(60)).until(() -> arrivals.size() >= load.hellos().get());
+            load.close();
+            return sortedMillisSince(triggered, arrivals);
+        } finally {
+            System.clearProperty("vo.heap");
+        }
+    }
+
+    private static List<Double> sortedMillisSince(long startNanos, java.util.Collection<Long> arrivals) {
+        List<Double> ms = new ArrayList<>(arrivals.stream().map(t -> (t - startNanos) / 1e6).toList());
+        Collections.sort(ms);
+        return ms;
     }
 
     void idleCapacity(String stack, Path jar, int n) throws Exception {
