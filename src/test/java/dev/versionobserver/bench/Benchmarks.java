@@ -82,6 +82,8 @@ public final class Benchmarks {
         boolean onlyFanOut = List.of(args).contains("fanout");
         // Section 1 at 30 000 sockets (-Dbench.sockets) over 3 pods, from 3 client processes.
         boolean onlySpread = List.of(args).contains("spread");
+        // Section 4d: a pod with -Dbench.sockets (10 000) sockets deleted, next to the baselines' accept time.
+        boolean onlyStorm = List.of(args).contains("storm");
         Benchmarks bench = new Benchmarks();
         try {
             bench.line("# Version Observer benchmarks (" + (quick ? "quick" : "full") + "), "
@@ -103,15 +105,20 @@ public final class Benchmarks {
                         Integer.getInteger("bench.rollouts", 3));
             }
             if (onlyFanOut) {
-                bench.fanOutSideBySide(new int[] { 300, 3000, 10_000 }, Integer.getInteger("bench.rollouts", 3));
+                // -Dbench.ks=10000 and -Dbench.stacks=product narrow it down (profiling one point).
+                bench.fanOutSideBySide(java.util.Arrays.stream(System.getProperty("bench.ks", "300,3000,10000")
+                        .split(",")).mapToInt(Integer::parseInt).toArray(), Integer.getInteger("bench.rollouts", 3));
             }
             if (onlySpread) {
                 for (int run = 0; run < Integer.getInteger("bench.rollouts", 3); run++) {
                     bench.notificationLatencySpread(Integer.getInteger("bench.sockets", 30_000), 3);
                 }
             }
+            if (onlyStorm) {
+                bench.storm(Integer.getInteger("bench.sockets", 10_000), Integer.getInteger("bench.rollouts", 3));
+            }
             boolean all = !onlyFailover && !onlyAbuse && !onlyHandover && !onlyIngress && !onlyLatency
-                    && !onlyCapacity && !onlyFanOut && !onlySpread;
+                    && !onlyCapacity && !onlyFanOut && !onlySpread && !onlyStorm;
             if (all) {
                 bench.ingressFanOut(quick ? 300 : 3000, quick ? 1 : 3);
             }
@@ -150,12 +157,16 @@ public final class Benchmarks {
     }
 
     /** Raw samples of a section: target/bench-{name}.csv, header first; rows accumulate over the run. */
-    private final Map<String, List<String>> csvs = new LinkedHashMap<>();
+    private final java.util.Set<String> csvsStarted = new java.util.HashSet<>();
 
+    /** Appends one row (the file is started afresh, with its header, at a section's first row of the run). */
     private void csv(String name, String header, String row) throws java.io.IOException {
-        List<String> rows = csvs.computeIfAbsent(name, n -> new ArrayList<>(List.of(header)));
-        rows.add(row);
-        Files.write(Path.of("target", "bench-" + name + ".csv"), rows);
+        Path file = Path.of("target", "bench-" + name + ".csv");
+        if (csvsStarted.add(name)) {
+            Files.write(file, List.of(header, row));
+        } else {
+            Files.write(file, List.of(row), java.nio.file.StandardOpenOption.APPEND);
+        }
     }
 
     private static String stats(List<Double> values, String unit) {
@@ -564,6 +575,131 @@ public final class Benchmarks {
         }
     }
 
+    // ---- 4d. a deleted pod's sockets move: the storm --------------------------------------------------------
+
+    /**
+     * A pod holding K sockets is deleted; each of its pages reconnects as client.js does after a 1001 (after a
+     * uniform 0-500 ms delay, the first backoff step with full jitter) to one of the two other pods, as the
+     * Service would spread them. Measured: from the first close to the last page greeted again. Next to it, in the
+     * same run with the same client, how long each naive baseline takes to accept K sockets (200 handshakes in
+     * flight), and the product's own accept time for the K sockets on one pod.
+     */
+    void storm(int k, int runs) throws Exception {
+        Map<String, Path> stacks = stacksSideBySide();
+        Map<String, List<Double>> seconds = new TreeMap<>();
+        for (int run = 1; run <= runs; run++) {
+            for (Map.Entry<String, Path> stack : stacks.entrySet()) {
+                if (stack.getKey().equals("product")) {
+                    double[] storm = productStorm(k);
+                    seconds.computeIfAbsent("product: accept K on one pod", x -> new ArrayList<>()).add(storm[0]);
+                    seconds.computeIfAbsent("product: storm, first close -> all greeted again", x -> new ArrayList<>())
+                            .add(storm[1]);
+                    csv("storm", "run,stack,what,seconds", String.format("%d,product,accept,%.2f", run, storm[0]));
+                    csv("storm", "run,stack,what,seconds", String.format("%d,product,storm,%.2f", run, storm[1]));
+                    line(String.format("   run %d, product: K=%d accepted in %.2f s; storm moved them in %.2f s", run,
+                            k, storm[0], storm[1]));
+                } else {
+                    double accept = naiveFanOut(stack.getValue(), k).acceptSeconds();
+                    seconds.computeIfAbsent(stack.getKey() + ": accept K", x -> new ArrayList<>()).add(accept);
+                    csv("storm", "run,stack,what,seconds", String.format("%d,%s,accept,%.2f", run, stack.getKey(),
+                            accept));
+                    line(String.format("   run %d, %s: K=%d accepted in %.2f s", run, stack.getKey(), k, accept));
+                }
+            }
+        }
+        for (Map.Entry<String, List<Double>> figure : seconds.entrySet()) {
+            line(String.format("## 4d. K=%d, %s: %s", k, figure.getKey(), stats(figure.getValue(), "s")));
+        }
+    }
+
+    /** Seconds to accept K sockets on one pod, and from the first close of the storm to the last page re-greeted. */
+    private double[] productStorm(int k) throws Exception {
+        System.setProperty("vo.heap", "256m");
+        try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withEnv(FAST_ELECTION),
+                line -> { })) {
+            cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
+            List<PodInfo> pods = cluster.pods();
+            PodInfo victim = pods.get(0);
+            List<String> others = pods.stream().skip(1).map(PodInfo::ip).toList();
+            io.vertx.core.http.HttpClient ws = vertx.createHttpClient(new HttpClientOptions()
+                    .setMaxWebSockets(2 * k + 10).setConnectTimeout(10_000));
+            AtomicInteger greeted = new AtomicInteger();
+            AtomicInteger regreeted = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicLong firstClose = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong lastRegreet = new java.util.concurrent.atomic.AtomicLong();
+            List<WebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicBoolean measuring = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Semaphore inFlight = new Semaphore(200);
+            long opening = System.nanoTime();
+            for (int i = 0; i < k; i++) {
+                inFlight.acquire();
+                int page = i;
+                ws.webSocket(new WebSocketConnectOptions().setHost(victim.ip()).setPort(cluster.port())
+                        .setURI("/version/ws?v=1.0.0").setTimeout(15_000)).onComplete(r -> {
+                            inFlight.release();
+                            if (r.failed()) {
+                                failed.incrementAndGet();
+                                return;
+                            }
+                            WebSocket socket = r.result();
+                            sockets.add(socket);
+                            socket.textMessageHandler(text -> greeted.incrementAndGet());
+                            socket.closeHandler(closed -> {
+                                if (!measuring.get()) {
+                                    return;
+                                }
+                                firstClose.compareAndSet(0, System.nanoTime());
+                                long delay = 1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(500);
+                                vertx.setTimer(delay, t -> reconnect(ws, others.get(page % others.size()),
+                                        cluster.port(), sockets, regreeted, lastRegreet, failed, 5));
+                            });
+                        });
+            }
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
+                    .until(() -> greeted.get() + failed.get() >= k);
+            double accept = (System.nanoTime() - opening) / 1e9;
+            cluster.deletePod(victim.name());
+            await().atMost(WAIT).until(() -> regreeted.get() + failed.get() >= k);
+            double storm = (lastRegreet.get() - firstClose.get()) / 1e9;
+            measuring.set(false);
+            sockets.forEach(WebSocket::close);
+            ws.close();
+            if (failed.get() > 0) {
+                line("   (" + failed.get() + " handshakes failed for good)");
+            }
+            return new double[] { accept, storm };
+        } finally {
+            System.clearProperty("vo.heap");
+        }
+    }
+
+    /** One reconnect of a page, retried (after 0-1 s) up to {@code attempts} times if the handshake fails. */
+    private void reconnect(io.vertx.core.http.HttpClient ws, String host, int port, List<WebSocket> sockets,
+            AtomicInteger regreeted, java.util.concurrent.atomic.AtomicLong lastRegreet, AtomicInteger failed,
+            int attempts) {
+        ws.webSocket(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/version/ws?v=1.0.0")
+                .setTimeout(15_000)).onComplete(r -> {
+                    if (r.failed()) {
+                        if (attempts > 1) {
+                            vertx.setTimer(1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(1000),
+                                    t -> reconnect(ws, host, port, sockets, regreeted, lastRegreet, failed,
+                                            attempts - 1));
+                        } else {
+                            failed.incrementAndGet();
+                        }
+                        return;
+                    }
+                    sockets.add(r.result());
+                    r.result().textMessageHandler(text -> {
+                        if (text.contains("\"hello\"")) {
+                            lastRegreet.set(System.nanoTime());
+                            regreeted.incrementAndGet();
+                        }
+                    });
+                });
+    }
+
     // ---- 8. fan-out behind a real nginx -----------------------------------------------------------------
 
     /**
@@ -693,6 +829,8 @@ public final class Benchmarks {
      */
     void fanOutSideBySide(int[] ks, int runs) throws Exception {
         Map<String, Path> stacks = stacksSideBySide();
+        List<String> only = List.of(System.getProperty("bench.stacks", String.join(",", stacks.keySet())).split(","));
+        stacks.keySet().retainAll(only);
         Map<String, List<Double>> p50 = new TreeMap<>();
         Map<String, List<Double>> p99 = new TreeMap<>();
         Map<String, List<Double>> max = new TreeMap<>();
@@ -734,8 +872,13 @@ public final class Benchmarks {
     /** One pod that follows a Lease the bench writes; K sockets on it; ms from the write to each new_version. */
     private FanOut productFanOut(int k) throws Exception {
         System.setProperty("vo.heap", "256m");
-        try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withEnv(FAST_ELECTION),
-                line -> { })) {
+        Map<String, String> env = new java.util.HashMap<>(FAST_ELECTION);
+        if (System.getProperty("bench.jfr") != null) {
+            // -Dbench.jfr=FILE: a JFR recording (profile settings) of the pod, written when it stops.
+            env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + System.getProperty("bench.jfr")
+                    + ",settings=profile,dumponexit=true");
+        }
+        try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withEnv(env), line -> { })) {
             cluster.deployAndAwaitPublished("1.0.0", 1, WAIT);
             PodInfo pod = cluster.pods().get(0);
             ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
