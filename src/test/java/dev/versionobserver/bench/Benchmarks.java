@@ -912,6 +912,11 @@ public final class Benchmarks {
             }
             long published = triggered;
             await().atMost(Duration.ofSeconds(60)).until(() -> arrivals.size() >= load.hellos().get());
+            if (System.getProperty("bench.jfr") != null) {
+                String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+                new ProcessBuilder(jcmd, Long.toString(pod.pid()), "JFR.dump", "filename="
+                        + System.getProperty("bench.jfr")).inheritIO().start().waitFor(60, TimeUnit.SECONDS);
+            }
             load.close();
             return new FanOut(sortedMillisSince(published, arrivals), load.hellos().get(), acceptSeconds);
         } finally {
