@@ -84,6 +84,8 @@ public final class Benchmarks {
         boolean onlySpread = List.of(args).contains("spread");
         // Section 4d: a pod with -Dbench.sockets (10 000) sockets deleted, next to the baselines' accept time.
         boolean onlyStorm = List.of(args).contains("storm");
+        // Section 6b: start-up with the image's flags, side by side with the baselines (-Dbench.extraJars adds more).
+        boolean onlyStartup = List.of(args).contains("startup");
         Benchmarks bench = new Benchmarks();
         try {
             bench.line("# Version Observer benchmarks (" + (quick ? "quick" : "full") + "), "
@@ -117,8 +119,11 @@ public final class Benchmarks {
             if (onlyStorm) {
                 bench.storm(Integer.getInteger("bench.sockets", 10_000), Integer.getInteger("bench.rollouts", 3));
             }
+            if (onlyStartup) {
+                bench.startupSideBySide(Integer.getInteger("bench.rollouts", 5));
+            }
             boolean all = !onlyFailover && !onlyAbuse && !onlyHandover && !onlyIngress && !onlyLatency
-                    && !onlyCapacity && !onlyFanOut && !onlySpread && !onlyStorm;
+                    && !onlyCapacity && !onlyFanOut && !onlySpread && !onlyStorm && !onlyStartup;
             if (all) {
                 bench.ingressFanOut(quick ? 300 : 3000, quick ? 1 : 3);
             }
@@ -228,6 +233,43 @@ public final class Benchmarks {
             "-XX:+UseParallelGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:GCTimeRatio=4",
             "-XX:AdaptiveSizePolicyWeight=90", "-XX:+ExitOnOutOfMemoryError",
             "-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
+
+    /**
+     * Start-up with the image's JVM flags, the product (standalone) and the naive baselines interleaved, {@code runs}
+     * times each: JVM start to /q/health/ready = 200, and RSS right then. {@code extraJars} (name=path) adds other
+     * builds to the rotation (e.g. a baseline with one more extension, to see what that extension costs).
+     */
+    void startupSideBySide(int runs) throws Exception {
+        Map<String, Path> stacks = stacksSideBySide();
+        for (String extra : System.getProperty("bench.extraJars", "").split(",")) {
+            if (!extra.isBlank()) {
+                stacks.put(extra.substring(0, extra.indexOf('=')), Path.of(extra.substring(extra.indexOf('=') + 1)));
+            }
+        }
+        Map<String, List<Double>> millis = new java.util.LinkedHashMap<>();
+        Map<String, List<Double>> rss = new java.util.LinkedHashMap<>();
+        for (int run = 1; run <= runs; run++) {
+            for (Map.Entry<String, Path> stack : stacks.entrySet()) {
+                int port = ServiceProcess.freePort();
+                long started = System.nanoTime();
+                try (ServiceProcess p = ServiceProcess.start(stack.getValue(), "127.0.0.1", port, Map.of(),
+                        IMAGE_FLAGS)) {
+                    await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
+                            .until(() -> p.httpStatus("/q/health/ready") == 200);
+                    double ms = (System.nanoTime() - started) / 1e6;
+                    double mib = rssKb(p.pid()) / 1024.0;
+                    millis.computeIfAbsent(stack.getKey(), x -> new ArrayList<>()).add(ms);
+                    rss.computeIfAbsent(stack.getKey(), x -> new ArrayList<>()).add(mib);
+                    csv("startup-side-by-side", "run,stack,ready_ms,rss_mib", String.format("%d,%s,%.0f,%.1f", run,
+                            stack.getKey(), ms, mib));
+                }
+            }
+        }
+        for (String stack : millis.keySet()) {
+            line(String.format("## 6b. Start-up side by side (image flags), %s: ready in %s; RSS %s", stack,
+                    stats(millis.get(stack), "ms"), stats(rss.get(stack), "MiB")));
+        }
+    }
 
     void startup(int runs) throws Exception {
         for (boolean image : new boolean[] { false, true }) {

@@ -61,7 +61,8 @@ public final class ServiceProcess implements AutoCloseable {
         return start(jar, host, port, env, harnessFlags());
     }
 
-    private static ServiceProcess start(Path jar, String host, int port, Map<String, String> env,
+    /** Any fast-jar with the given JVM flags. */
+    public static ServiceProcess start(Path jar, String host, int port, Map<String, String> env,
             List<String> jvmFlags) throws IOException {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run the package phase first (./mvnw verify)");
