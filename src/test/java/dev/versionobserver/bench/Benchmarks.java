@@ -657,8 +657,13 @@ public final class Benchmarks {
     /** Seconds to accept K sockets on one pod, and from the first close of the storm to the last page re-greeted. */
     private double[] productStorm(int k) throws Exception {
         System.setProperty("vo.heap", "256m");
-        try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withEnv(FAST_ELECTION),
-                line -> { })) {
+        Map<String, String> env = new java.util.HashMap<>(FAST_ELECTION);
+        for (String pair : System.getProperty("bench.podEnv", "").split(",")) {
+            if (pair.contains("=")) { // -Dbench.podEnv=NAME=VALUE,...: settings to try on the pods
+                env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+        }
+        try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withEnv(env), line -> { })) {
             cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
             List<PodInfo> pods = cluster.pods();
             PodInfo victim = pods.get(0);
@@ -701,9 +706,12 @@ public final class Benchmarks {
             await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
                     .until(() -> greeted.get() + failed.get() >= k);
             double accept = (System.nanoTime() - opening) / 1e9;
+            long overflowsBefore = listenOverflows();
             cluster.deletePod(victim.name());
             await().atMost(WAIT).until(() -> regreeted.get() + failed.get() >= k);
             double storm = (lastRegreet.get() - firstClose.get()) / 1e9;
+            line(String.format("   storm: %d listen-queue overflows (TcpExtListenOverflows) on the host meanwhile",
+                    listenOverflows() - overflowsBefore));
             measuring.set(false);
             sockets.forEach(WebSocket::close);
             ws.close();
@@ -714,6 +722,18 @@ public final class Benchmarks {
         } finally {
             System.clearProperty("vo.heap");
         }
+    }
+
+    /** The host's count of connections dropped because a listen queue was full (from /proc/net/netstat). */
+    private static long listenOverflows() throws java.io.IOException {
+        List<String> lines = Files.readAllLines(Path.of("/proc/net/netstat"));
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (lines.get(i).startsWith("TcpExt:")) {
+                List<String> names = List.of(lines.get(i).split(" "));
+                return Long.parseLong(lines.get(i + 1).split(" ")[names.indexOf("ListenOverflows")]);
+            }
+        }
+        return -1;
     }
 
     /** One reconnect of a page, retried (after 0-1 s) up to {@code attempts} times if the handshake fails. */
