@@ -14,7 +14,8 @@ import dev.versionobserver.version.OwnVersion;
 /**
  * UP while this pod serves pages, {@code /version} and sockets: from the end of {@link ClusterStartup} (model warm,
  * informers synced, so the published version is known) until the start of shutdown, so it leaves the Service before
- * its sockets are closed (lifecycle.ShutdownSequence). After start the Kubernetes API is not consulted (see package docs).
+ * its sockets are closed ({@link ShutdownSequence}). After start the Kubernetes API is not consulted (see package
+ * docs).
  */
 @Readiness
 @Singleton

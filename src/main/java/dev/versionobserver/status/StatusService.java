@@ -113,7 +113,7 @@ public class StatusService {
         Optional<Peer> leaderPeer = peers.view().peers().stream().filter(p -> p.name().equals(local.leader()))
                 .findFirst();
         if (leaderPeer.isEmpty()) {
-            return Uni.createFrom().item(withSource(local, "leader " + local.leader() + " is not among the endpoints"));
+            return Uni.createFrom().item(local.withSource("leader " + local.leader() + " is not among the endpoints"));
         }
         Peer target = leaderPeer.get();
         return http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(target.ip())
@@ -131,30 +131,10 @@ public class StatusService {
                         throw new IllegalStateException("unreadable answer");
                     }
                 })
-                .map(remote -> merge(local, remote))
+                .map(local::withClusterOf)
                 .ifNoItem().after(REMOTE_TIMEOUT).fail()
-                .onFailure().recoverWithItem(f -> withSource(local, "leader " + local.leader()
+                .onFailure().recoverWithItem(f -> local.withSource("leader " + local.leader()
                         + " could not be asked (" + f.getMessage() + "); showing this pod's view"));
-    }
-
-    private static StatusView merge(StatusView local, StatusView leader) {
-        return new StatusView(local.servedBy(), local.servedByVersion(), local.sockets(), local.mode(), local.leader(),
-                false, local.published(), local.publication(), leader.clusterState(), leader.clusterReason(),
-                leader.versions(), leader.pods(), merged(local.events(), leader.events()),
-                "cluster state and pod versions from the leader " + leader.servedBy());
-    }
-
-    private static List<RecentEvents.Event> merged(List<RecentEvents.Event> a, List<RecentEvents.Event> b) {
-        List<RecentEvents.Event> all = new ArrayList<>(a);
-        all.addAll(b);
-        all.sort((x, y) -> y.at().compareTo(x.at()));
-        return all.stream().distinct().limit(RecentEvents.CAPACITY).toList();
-    }
-
-    private static StatusView withSource(StatusView v, String source) {
-        return new StatusView(v.servedBy(), v.servedByVersion(), v.sockets(), v.mode(), v.leader(), v.servedByLeader(),
-                v.published(), v.publication(), v.clusterState(), v.clusterReason(), v.versions(), v.pods(),
-                v.events(), source);
     }
 
     @PreDestroy

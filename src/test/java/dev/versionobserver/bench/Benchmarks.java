@@ -714,6 +714,13 @@ public final class Benchmarks {
                     listenOverflows() - overflowsBefore));
             measuring.set(false);
             sockets.forEach(WebSocket::close);
+            // Up to 2K sockets were open in this JVM, near the 20 000 open-file limit: let them go before the next
+            // stack's K are opened.
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                synchronized (sockets) {
+                    return sockets.stream().allMatch(WebSocket::isClosed);
+                }
+            });
             ws.close();
             if (failed.get() > 0) {
                 line("   (" + failed.get() + " handshakes failed for good)");
