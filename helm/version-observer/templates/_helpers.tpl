@@ -41,7 +41,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- default (include "version-observer.fullname" .) .Values.leader.leaseName }}
 {{- end }}
 
-{{/* The pod selector the app watches, as a label-selector string. */}}
+{{/* The pods' selector labels as a label-selector string (kubectl -l in NOTES). */}}
 {{- define "version-observer.podSelector" -}}
 app.kubernetes.io/name={{ include "version-observer.name" . }},app.kubernetes.io/instance={{ .Release.Name }}
 {{- end }}

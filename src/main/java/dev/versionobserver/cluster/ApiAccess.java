@@ -9,7 +9,8 @@ import java.util.Set;
  * Role and their tests are checked against. Change it together with the code that makes the call.
  *
  * <ul>
- * <li>pods: list + watch ({@link PeerWatcher}'s informer; events only trigger re-evaluation)</li>
+ * <li>pods: list + watch with a metadata.name field selector ({@link PeerWatcher}'s informer on this pod's own Pod,
+ * for its deletion); RBAC cannot restrict list/watch by the pod's name, which is not known in advance</li>
  * <li>endpoints or endpointslices: list + watch ({@link PeerWatcher}'s informer)</li>
  * <li>leases: create (the first candidate creates the Lease; create cannot be restricted by name)</li>
  * <li>the named Lease: get + patch (fabric8 LeaderElector: read, acquire, renew), update (the release by

@@ -1,6 +1,7 @@
 package dev.versionobserver.cluster;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -17,9 +18,12 @@ public interface ClusterConfig {
     @WithDefault("version-observer")
     String serviceName();
 
-    /** Label selector of this app's pods; their events trigger re-evaluation. */
-    @WithDefault("app.kubernetes.io/name=version-observer")
-    String podSelector();
+    /**
+     * No longer used: pods no longer watch all the app's pods (see PeerWatcher). Still accepted, so that a
+     * configuration that sets it starts; a WARN at start says it is ignored.
+     */
+    @Deprecated
+    Optional<String> podSelector();
 
     /** Where serving pods are read from. */
     @WithDefault("endpoints")

@@ -21,7 +21,10 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
  * Keeps the current {@link PeerView} from informers (never polling the API): one on the Service's Endpoints (or
- * its EndpointSlices), one on the app's pods whose events only trigger re-evaluation. Informers start without
+ * its EndpointSlices), which alone make the view, and one on this pod's own Pod object, which tells it that it is
+ * being deleted ({@link PodLeaving}). Not one on all the app's pods: at N pods that is N watchers of N pods each
+ * (every pod's status change sent to every pod, N cached Pods per pod), and the Endpoints already carry every
+ * change of readiness and membership. Informers start without
  * blocking start-up and retry by themselves when the API is unreachable, and re-list after an expired watch;
  * handlers recompute the view from the informer cache, so replayed or coalesced events are harmless.
  */
@@ -66,12 +69,16 @@ public class PeerWatcher {
         } else {
             endpoints = start(client.endpoints().inNamespace(ns).withName(config.serviceName()).runnableInformer(0));
         }
-        SharedIndexInformer<Pod> pods = client.pods().inNamespace(ns).withLabelSelector(config.podSelector())
-                .runnableInformer(0);
-        start(pods, this::checkSelf);
-        LOG.infof("Watching %s of service %s and pods %s in namespace %s",
+        if (config.podSelector().isPresent()) {
+            LOG.warn("observer.cluster.pod-selector is set but no longer used (each pod watches only its own Pod;"
+                    + " the Endpoints say which pods serve): remove it");
+        }
+        // By name: a metadata.name field selector, so the API server sends this pod's changes only.
+        SharedIndexInformer<Pod> self = client.pods().inNamespace(ns).withName(identity).runnableInformer(0);
+        start(self, this::checkSelf);
+        LOG.infof("Watching %s of service %s and this pod (%s) in namespace %s",
                 config.discovery() == ClusterConfig.Discovery.ENDPOINT_SLICES ? "EndpointSlices" : "Endpoints",
-                config.serviceName(), config.podSelector(), ns);
+                config.serviceName(), identity, ns);
         return CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new));
     }
 

@@ -76,6 +76,8 @@ final class ApiProxy implements AutoCloseable {
     private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<LiveWatch> watches = ConcurrentHashMap.newKeySet();
     private final Map<String, LongAdder> lists = new ConcurrentHashMap<>();
+    /** Every list or watch of pods, as "client fieldSelector" (the selector "none" when absent). */
+    private final java.util.Set<String> podQueries = ConcurrentHashMap.newKeySet();
     private final AtomicInteger goneAnswers = new AtomicInteger();
     private volatile boolean cut;
     private volatile Predicate<String> stalled = path -> false;
@@ -202,11 +204,20 @@ final class ApiProxy implements AutoCloseable {
                 && e.getKey().endsWith("/" + resource)).mapToLong(e -> e.getValue().sum()).sum();
     }
 
+    /** What the pods asked of the pods resource, as "client fieldSelector" ("none" without a selector). */
+    java.util.Set<String> podQueries() {
+        return java.util.Set.copyOf(podQueries);
+    }
+
     /** Plain requests, and watches streamed over HTTP. */
     private void handle(HttpServerRequest request) {
         if (cut) {
             request.connection().close();
             return;
+        }
+        if (request.path().endsWith("/pods")) {
+            String selector = request.getParam("fieldSelector");
+            podQueries.add(request.getHeader("Impersonate-User") + " " + (selector == null ? "none" : selector));
         }
         if (!"true".equals(request.getParam("watch"))) {
             if (request.method() == HttpMethod.GET) {

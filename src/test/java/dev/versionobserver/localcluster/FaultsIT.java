@@ -350,6 +350,10 @@ class FaultsIT {
                 }
             }
         });
+        // Each pod lists and watches its own Pod only: at N pods, N watches of one pod, not of N.
+        assertThat(cluster.podQueries()).as("pods lists and watches, by pod and field selector")
+                .isNotEmpty().allSatisfy(query -> assertThat(query.split(" ")[1])
+                        .isEqualTo("metadata.name=" + query.split(" ")[0]));
         cluster.expireWatches(false);
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
                 .until(() -> pages.stream().allMatch(p -> p.prompts() == 1 && p.newVersionMessages("2.0.0") == 1)

@@ -453,6 +453,11 @@ public final class LocalCluster implements AutoCloseable {
         return apiProxy.lists(pod, resource);
     }
 
+    /** Every list or watch of pods the pods sent, as "pod fieldSelector" (needs {@code withApiFaults}). */
+    public java.util.Set<String> podQueries() {
+        return apiProxy.podQueries();
+    }
+
     /** The Service address (kube-proxy stand-in): new connections go to a ready pod, round robin. */
     /** The Ingress in front of the pods; present when the options ask for one. */
     public NginxIngress ingress() {
@@ -717,7 +722,6 @@ public final class LocalCluster implements AutoCloseable {
             env.put("KUBERNETES_IMPERSONATE_USERNAME", pod.name);
         }
         env.put("OBSERVER_CLUSTER_SERVICE_NAME", SERVICE);
-        env.put("OBSERVER_CLUSTER_POD_SELECTOR", FakeCluster.APP_LABEL + "=" + APP);
         env.put("OBSERVER_LEADER_LEASE_NAME", LEASE);
         if (pod.web != null) {
             env.put("OBSERVER_CLUSTER_PORT_NAME", "observer"); // as the chart's sidecar mode sets it
