@@ -86,6 +86,8 @@ public final class Benchmarks {
         boolean onlyStorm = List.of(args).contains("storm");
         // Section 6b: start-up with the image's flags, side by side with the baselines (-Dbench.extraJars adds more).
         boolean onlyStartup = List.of(args).contains("startup");
+        // Section 2-3b: a rolling update of -Dbench.pods (1 000) stand-ins in both discovery modes.
+        boolean onlyLarge = List.of(args).contains("large");
         Benchmarks bench = new Benchmarks();
         try {
             bench.line("# Version Observer benchmarks (" + (quick ? "quick" : "full") + "), "
@@ -122,8 +124,13 @@ public final class Benchmarks {
             if (onlyStartup) {
                 bench.startupSideBySide(Integer.getInteger("bench.rollouts", 5));
             }
+            if (onlyLarge) {
+                for (String discovery : List.of("endpoint-slices", "endpoints")) {
+                    bench.largeRollout(Integer.getInteger("bench.pods", 1000), discovery);
+                }
+            }
             boolean all = !onlyFailover && !onlyAbuse && !onlyHandover && !onlyIngress && !onlyLatency
-                    && !onlyCapacity && !onlyFanOut && !onlySpread && !onlyStorm && !onlyStartup;
+                    && !onlyCapacity && !onlyFanOut && !onlySpread && !onlyStorm && !onlyStartup && !onlyLarge;
             if (all) {
                 bench.ingressFanOut(quick ? 300 : 3000, quick ? 1 : 3);
             }
@@ -767,6 +774,122 @@ public final class Benchmarks {
                         }
                     });
                 });
+    }
+
+    // ---- 2-3b. a rolling update of 1 000 pods ----------------------------------------------------------------
+
+    /**
+     * One real leader process and {@code n} stand-in pods (Vert.x servers answering /version, all on one port at
+     * addresses 127.1.x.y) in the given discovery mode, registered through FakeCluster as the controllers would
+     * (slices of 100 endpoints; Endpoints truncated at 1 000; each rollout step written once). Measured: the
+     * leader's API requests per minute at rest, heap after GC, a rolling update (maxSurge 25 %, maxUnavailable 0):
+     * /version requests, Lease writes, leader CPU time, convergence -> publication, and the longest event-loop
+     * stall seen from outside (StallProbe, a ping every 100 ms).
+     */
+    void largeRollout(int n, String discovery) throws Exception {
+        String ns = "bench";
+        System.setProperty("vo.heap", "256m");
+        try (EmbeddedApiServer api = new EmbeddedApiServer(ns)) {
+            KubernetesClient client = api.client();
+            FakeCluster cluster = new FakeCluster(client, ns, "version-observer", "version-observer");
+            int port = ServiceProcess.freePort();
+            int peerPort = ServiceProcess.freePort();
+            Map<String, String> env = new HashMap<>(FAST_ELECTION);
+            env.putAll(Map.of("POD_NAME", "monitor", "POD_NAMESPACE", ns, "KUBECONFIG", api.kubeconfig().toString(),
+                    "OBSERVER_CLUSTER_DISCOVERY", discovery,
+                    "QUARKUS_LOG_CATEGORY__DEV_VERSIONOBSERVER_PUBLICATION__LEVEL", "DEBUG"));
+            List<StandInPeer> old = new ArrayList<>();
+            List<StandInPeer> fresh = new ArrayList<>();
+            try (ServiceProcess leader = ServiceProcess.start("127.0.0.1", port, env).awaitReady(WAIT);
+                    StallProbe stalls = new StallProbe(() -> Map.of("leader", leader.socketUri("1.0.0")))) {
+                int surge = Math.max(1, (int) Math.ceil(n * 0.25));
+                for (int from = 0; from < n; from += surge) {
+                    int to = Math.min(n, from + surge);
+                    List<StandInPeer> batch = new ArrayList<>();
+                    for (int i = from; i < to; i++) {
+                        batch.add(StandInPeer.start(vertx, largeClusterIp(i), peerPort, "1.0.0"));
+                    }
+                    old.addAll(batch);
+                    int first = from;
+                    cluster.batch(() -> {
+                        for (int i = 0; i < batch.size(); i++) {
+                            cluster.addPod("old-" + (first + i), batch.get(i).ip(), peerPort);
+                            cluster.setReady("old-" + (first + i), true);
+                        }
+                    });
+                }
+                await().atMost(WAIT).until(() -> "1.0.0".equals(published(client, ns)));
+                // At rest: what the leader asks of the API with nothing happening (the goal: Lease renewals only).
+                int restStart = api.requestCount();
+                long restNanos = System.nanoTime();
+                TimeUnit.SECONDS.sleep(30); // a measurement window at rest, not a wait for anything
+                double perMinute = (api.requestCount() - restStart) * 60e9 / (System.nanoTime() - restNanos);
+                gc(leader.pid());
+                double heapAtRest = heapUsedMb(leader.baseUrl());
+                int before = old.stream().mapToInt(StandInPeer::requests).sum();
+                long cpuBefore = cpuTicks(leader.pid());
+                long converged = 0;
+                for (int step = 0; step * surge < n; step++) {
+                    int from = step * surge;
+                    int to = Math.min(n, from + surge);
+                    List<StandInPeer> batch = new ArrayList<>();
+                    for (int i = from; i < to; i++) {
+                        batch.add(StandInPeer.start(vertx, largeClusterIp(n + i), peerPort, "2.0.0"));
+                    }
+                    fresh.addAll(batch);
+                    cluster.batch(() -> {
+                        for (int i = 0; i < batch.size(); i++) {
+                            cluster.addPod("new-" + (from + i), batch.get(i).ip(), peerPort);
+                            cluster.setReady("new-" + (from + i), true);
+                        }
+                    });
+                    cluster.batch(() -> {
+                        for (int i = from; i < to; i++) {
+                            cluster.beginTermination("old-" + i);
+                            cluster.remove("old-" + i);
+                        }
+                    });
+                    converged = System.nanoTime();
+                }
+                long convergedAt = converged;
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(5))
+                        .until(() -> "2.0.0".equals(published(client, ns)));
+                double latency = (System.nanoTime() - convergedAt) / 1e6;
+                double cpuSeconds = (cpuTicks(leader.pid()) - cpuBefore) / 100.0;
+                int requests = old.stream().mapToInt(StandInPeer::requests).sum() - before
+                        + fresh.stream().mapToInt(StandInPeer::requests).sum();
+                long writes = leader.output().lines().filter(l -> l.contains("Published version 2.0.0 (was")
+                        || l.contains("changed while publishing 2.0.0")).count();
+                gc(leader.pid());
+                double heapAfter = heapUsedMb(leader.baseUrl());
+                csv("large-rollout", "n,discovery,api_requests_per_min_at_rest,heap_at_rest_mib,version_requests,"
+                        + "publication_writes,leader_cpu_s,convergence_to_publication_ms,heap_after_mib,stall_ms",
+                        String.format("%d,%s,%.1f,%.1f,%d,%d,%.1f,%.0f,%.1f,%s", n, discovery, perMinute,
+                                heapAtRest, requests, writes, cpuSeconds, latency, heapAfter,
+                                String.format("%.0f", stalls.maxMs())));
+                line(String.format("## 2-3b. Rolling update of N=%d stand-in pods, %s (surge %d, maxUnavailable 0):"
+                        + " leader's API requests at rest %.1f/min; heap after GC %.1f MiB at rest, %.1f MiB after;"
+                        + " /version requests %d (%.2f per new pod); Lease writes for the publication %d; leader CPU"
+                        + " %.1f s for the rollout; convergence -> publication %.0f ms; %s", n, discovery, surge,
+                        perMinute, heapAtRest, heapAfter, requests, requests / (double) n, writes, cpuSeconds,
+                        latency, stalls.summary()));
+            } finally {
+                for (StandInPeer p : old) {
+                    p.close();
+                }
+                for (StandInPeer p : fresh) {
+                    p.close();
+                }
+                client.close();
+            }
+        } finally {
+            System.clearProperty("vo.heap");
+        }
+    }
+
+    /** Stand-in pod addresses for large clusters: 127.1.x.y, 250 per /24. */
+    private static String largeClusterIp(int i) {
+        return "127.1." + (i / 250) + "." + (i % 250 + 1);
     }
 
     // ---- 8. fan-out behind a real nginx -----------------------------------------------------------------

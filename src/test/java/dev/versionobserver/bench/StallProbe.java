@@ -90,6 +90,11 @@ final class StallProbe implements AutoCloseable {
         }
     }
 
+    /** The longest ping round-trip seen so far, in ms. */
+    double maxMs() {
+        return maxMs;
+    }
+
     /** One line for the report: the longest round-trip, where, out of how many samples. */
     String summary() {
         return String.format("longest event-loop stall seen from outside: %.0f ms ping round-trip (pod %s, %d "

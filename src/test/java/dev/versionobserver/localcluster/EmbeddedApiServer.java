@@ -53,6 +53,11 @@ public final class EmbeddedApiServer implements ApiServer {
                 """.formatted(url, namespace));
     }
 
+    /** Requests the server has received so far (a watch counts once, when it starts). */
+    public int requestCount() {
+        return server.getRequestCount();
+    }
+
     @Override
     public boolean real() {
         return false;

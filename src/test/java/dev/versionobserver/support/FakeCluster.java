@@ -41,6 +41,14 @@ public final class FakeCluster {
     private final String service;
     private final String app;
     private final Map<String, PodRecord> pods = new LinkedHashMap<>();
+    /** The EndpointSlices as last written, by name: unchanged ones are not written again (as the controller). */
+    private final Map<String, EndpointSlice> slicesWritten = new LinkedHashMap<>();
+    private boolean batching;
+
+    /** The endpointslice controller's default --max-endpoints-per-slice. */
+    static final int MAX_ENDPOINTS_PER_SLICE = 100;
+    /** The endpoints controller keeps at most this many addresses in a v1 Endpoints and marks it truncated. */
+    static final int MAX_ENDPOINTS_ADDRESSES = 1000;
 
     public FakeCluster(KubernetesClient client, String namespace, String service, String app) {
         this.client = client;
@@ -119,6 +127,7 @@ public final class FakeCluster {
     /** Deletes every pod and the discovery objects. */
     public synchronized void reset() {
         pods.clear();
+        slicesWritten.clear();
         client.pods().inNamespace(namespace).withLabel(APP_LABEL, app).list().getItems().forEach(pod -> {
             client.resource(pod).delete();
             client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).edit(p -> {
@@ -146,8 +155,25 @@ public final class FakeCluster {
         return builder.build();
     }
 
+    /**
+     * Applies several pod changes and then writes the discovery objects once, as the controllers coalesce the
+     * changes that reach them within one sync (a rolling update's batch of new pods).
+     */
+    public synchronized void batch(Runnable changes) {
+        batching = true;
+        try {
+            changes.run();
+        } finally {
+            batching = false;
+        }
+        sync();
+    }
+
     /** What the endpoints and endpointslice controllers would write for the current pods. */
     private void sync() {
+        if (batching) {
+            return;
+        }
         // One subset per set of ports, as the controller groups addresses (stand-ins each listen on their own port).
         Map<Map<String, Integer>, List<EndpointAddress>> readyByPort = new LinkedHashMap<>();
         Map<Map<String, Integer>, List<EndpointAddress>> notReadyByPort = new LinkedHashMap<>();
@@ -160,10 +186,27 @@ public final class FakeCluster {
                     .endTargetRef().build();
             (p.ready ? readyByPort : notReadyByPort).computeIfAbsent(p.ports, k -> new ArrayList<>()).add(address);
         }
+        // Past 1000 addresses the controller keeps 1000 (ready ones first) and says so in an annotation.
+        int total = readyByPort.values().stream().mapToInt(List::size).sum()
+                + notReadyByPort.values().stream().mapToInt(List::size).sum();
+        boolean truncated = total > MAX_ENDPOINTS_ADDRESSES;
+        int room = MAX_ENDPOINTS_ADDRESSES;
+        for (List<EndpointAddress> addresses : readyByPort.values()) {
+            addresses.subList(Math.min(room, addresses.size()), addresses.size()).clear();
+            room -= addresses.size();
+        }
+        for (List<EndpointAddress> addresses : notReadyByPort.values()) {
+            addresses.subList(Math.min(room, addresses.size()), addresses.size()).clear();
+            room -= addresses.size();
+        }
         Set<Map<String, Integer>> ports = new LinkedHashSet<>(readyByPort.keySet());
         ports.addAll(notReadyByPort.keySet());
         EndpointsBuilder endpoints = new EndpointsBuilder().withNewMetadata().withName(service)
                 .withNamespace(namespace).endMetadata();
+        if (truncated) {
+            endpoints.editMetadata().addToAnnotations("endpoints.kubernetes.io/over-capacity", "truncated")
+                    .endMetadata();
+        }
         for (Map<String, Integer> named : ports) {
             endpoints.addNewSubset()
                     .withAddresses(readyByPort.getOrDefault(named, List.of()))
@@ -178,11 +221,16 @@ public final class FakeCluster {
     }
 
     private void syncSlices() {
-        Map<Integer, EndpointSliceBuilder> byPort = new LinkedHashMap<>();
+        // One slice per port set and per 100 endpoints, named service-port[-n].
+        Map<String, EndpointSliceBuilder> byName = new LinkedHashMap<>();
+        Map<Integer, Integer> countByPort = new LinkedHashMap<>();
         for (PodRecord p : pods.values()) {
             int key = p.ports.values().iterator().next();
-            EndpointSliceBuilder slice = byPort.computeIfAbsent(key, port -> new EndpointSliceBuilder()
-                    .withNewMetadata().withName(service + "-" + port).withNamespace(namespace)
+            int index = countByPort.merge(key, 1, Integer::sum) - 1;
+            int chunk = index / MAX_ENDPOINTS_PER_SLICE;
+            String name = service + "-" + key + (chunk == 0 ? "" : "-" + chunk);
+            EndpointSliceBuilder slice = byName.computeIfAbsent(name, n -> new EndpointSliceBuilder()
+                    .withNewMetadata().withName(n).withNamespace(namespace)
                     .addToLabels("kubernetes.io/service-name", service)
                     .addToLabels("endpointslice.kubernetes.io/managed-by", "version-observer-local-cluster")
                     .endMetadata()
@@ -199,11 +247,17 @@ public final class FakeCluster {
         List<EndpointSlice> existing = client.discovery().v1().endpointSlices().inNamespace(namespace)
                 .withLabel("kubernetes.io/service-name", service).list().getItems();
         for (EndpointSlice old : existing) {
-            String portName = old.getMetadata().getName().substring(service.length() + 1);
-            if (!byPort.containsKey(Integer.parseInt(portName))) {
+            if (!byName.containsKey(old.getMetadata().getName())) {
                 client.resource(old).delete();
+                slicesWritten.remove(old.getMetadata().getName());
             }
         }
-        byPort.values().forEach(b -> client.resource(b.build()).createOr(NonDeletingOperation::update));
+        for (Map.Entry<String, EndpointSliceBuilder> slice : byName.entrySet()) {
+            EndpointSlice wanted = slice.getValue().build();
+            if (!wanted.equals(slicesWritten.get(slice.getKey()))) {
+                client.resource(wanted).createOr(NonDeletingOperation::update);
+                slicesWritten.put(slice.getKey(), wanted);
+            }
+        }
     }
 }

@@ -71,6 +71,11 @@ public final class StandInPeer implements AutoCloseable {
         return new StandInPeer(vertx, ip, 0, Behaviour.VERSION, version);
     }
 
+    /** On a given port: many stand-ins on one port and distinct addresses, as the pods of one Deployment. */
+    public static StandInPeer start(Vertx vertx, String ip, int port, String version) throws Exception {
+        return new StandInPeer(vertx, ip, port, Behaviour.VERSION, version);
+    }
+
     public static StandInPeer start(Vertx vertx, String ip, Behaviour behaviour) throws Exception {
         return new StandInPeer(vertx, ip, 0, behaviour, "0.0.0");
     }
