@@ -461,6 +461,19 @@ public final class Benchmarks {
     }
 
     /**
+     * Three pods of 1.0.0, published; then a rollout to 2.0.0 held before any old pod leaves (maxSurge 100 %): returns
+     * the three new pods once ready. Releasing the hold ({@code holdScaleDown(false)}) is the convergence.
+     */
+    private static List<PodInfo> heldRollout(LocalCluster cluster) {
+        cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
+        cluster.holdScaleDown(true);
+        cluster.rollout("2.0.0");
+        await().atMost(WAIT).until(() -> cluster.pods().stream()
+                .filter(p -> p.version().equals("2.0.0") && p.ready()).count() == 3);
+        return cluster.pods().stream().filter(p -> p.version().equals("2.0.0")).toList();
+    }
+
+    /**
      * With {@code newLeaderFirst}, old leaders are deleted (at most two) until a new pod leads before the hold is
      * released, so convergence involves no handover: the fan-out path alone.
      */
@@ -468,12 +481,7 @@ public final class Benchmarks {
         System.setProperty("vo.heap", "512m");
         try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withRollout(1.0, 0.0)
                 .withEnv(FAST_ELECTION), line -> { })) {
-            cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
-            cluster.holdScaleDown(true);
-            cluster.rollout("2.0.0");
-            await().atMost(WAIT).until(() -> cluster.pods().stream()
-                    .filter(p -> p.version().equals("2.0.0") && p.ready()).count() == 3);
-            List<PodInfo> targets = cluster.pods().stream().filter(p -> p.version().equals("2.0.0")).toList();
+            List<PodInfo> targets = heldRollout(cluster);
             ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
             SocketLoad load = openSockets(k, i -> targets.get(i % targets.size()).ip(), cluster.port(), text -> {
                 if (text.contains("\"new_version\"")) {
@@ -525,13 +533,7 @@ public final class Benchmarks {
         System.setProperty("vo.heap", "512m");
         try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withRollout(1.0, 0.0)
                 .withEnv(FAST_ELECTION), line -> { })) {
-            cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
-            cluster.holdScaleDown(true);
-            cluster.rollout("2.0.0");
-            await().atMost(WAIT).until(() -> cluster.pods().stream()
-                    .filter(p -> p.version().equals("2.0.0") && p.ready()).count() == 3);
-            String hosts = String.join(",", cluster.pods().stream().filter(p -> p.version().equals("2.0.0"))
-                    .map(PodInfo::ip).toList());
+            String hosts = String.join(",", heldRollout(cluster).stream().map(PodInfo::ip).toList());
             List<ClientProcess> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < processes; i++) {
