@@ -125,7 +125,7 @@ public final class Benchmarks {
                 bench.startupSideBySide(Integer.getInteger("bench.rollouts", 5));
             }
             if (onlyLarge) {
-                for (String discovery : List.of("endpoint-slices", "endpoints")) {
+                for (String discovery : System.getProperty("bench.discovery", "endpoint-slices,endpoints").split(",")) {
                     bench.largeRollout(Integer.getInteger("bench.pods", 1000), discovery);
                 }
             }

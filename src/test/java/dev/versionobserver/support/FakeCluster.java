@@ -44,6 +44,8 @@ public final class FakeCluster {
     /** The EndpointSlices as last written, by name: unchanged ones are not written again (as the controller). */
     private final Map<String, EndpointSlice> slicesWritten = new LinkedHashMap<>();
     private boolean batching;
+    /** The slice each pod's endpoint lives in (port, chunk): kept until the pod goes, as the controller does. */
+    private final Map<String, Integer> chunkOf = new LinkedHashMap<>();
 
     /** The endpointslice controller's default --max-endpoints-per-slice. */
     static final int MAX_ENDPOINTS_PER_SLICE = 100;
@@ -128,6 +130,7 @@ public final class FakeCluster {
     public synchronized void reset() {
         pods.clear();
         slicesWritten.clear();
+        chunkOf.clear();
         client.pods().inNamespace(namespace).withLabel(APP_LABEL, app).list().getItems().forEach(pod -> {
             client.resource(pod).delete();
             client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).edit(p -> {
@@ -221,13 +224,30 @@ public final class FakeCluster {
     }
 
     private void syncSlices() {
-        // One slice per port set and per 100 endpoints, named service-port[-n].
+        // One slice per port set and per 100 endpoints, named service-port[-n]. An endpoint stays in the slice it
+        // was put in (the first one with room) until its pod goes: the controller does not move endpoints between
+        // slices, and a move would look like a pod leaving and coming back.
+        chunkOf.keySet().retainAll(pods.keySet());
         Map<String, EndpointSliceBuilder> byName = new LinkedHashMap<>();
-        Map<Integer, Integer> countByPort = new LinkedHashMap<>();
+        Map<String, Integer> members = new LinkedHashMap<>();
+        for (PodRecord p : pods.values()) {
+            Integer chunk = chunkOf.get(p.name);
+            if (chunk != null) {
+                members.merge(p.ports.values().iterator().next() + "/" + chunk, 1, Integer::sum);
+            }
+        }
         for (PodRecord p : pods.values()) {
             int key = p.ports.values().iterator().next();
-            int index = countByPort.merge(key, 1, Integer::sum) - 1;
-            int chunk = index / MAX_ENDPOINTS_PER_SLICE;
+            Integer chunk = chunkOf.get(p.name);
+            if (chunk == null) {
+                int free = 0;
+                while (members.getOrDefault(key + "/" + free, 0) >= MAX_ENDPOINTS_PER_SLICE) {
+                    free++;
+                }
+                chunk = free;
+                chunkOf.put(p.name, chunk);
+                members.merge(key + "/" + chunk, 1, Integer::sum);
+            }
             String name = service + "-" + key + (chunk == 0 ? "" : "-" + chunk);
             EndpointSliceBuilder slice = byName.computeIfAbsent(name, n -> new EndpointSliceBuilder()
                     .withNewMetadata().withName(n).withNamespace(namespace)
