@@ -363,11 +363,7 @@ public final class Benchmarks {
                 double ourLatency = (System.nanoTime() - converged) / 1e6;
                 int requests = old.stream().mapToInt(StandInPeer::requests).sum() - before
                         + fresh.stream().mapToInt(StandInPeer::requests).sum();
-                // Lease writes of the publication path, as the leader logged them: the write itself, plus one
-                // per conflict with its own renewals (re-read, re-check the holder, write again).
-                String log = leader.output();
-                long writes = log.lines().filter(l -> l.contains("Published version 2.0.0 (was")
-                        || l.contains("changed while publishing 2.0.0")).count();
+                long writes = publicationWrites(leader.output(), "2.0.0");
                 // The original design, replayed on the same event sequence against the same stand-ins: on every
                 // membership event poll every serving pod; once all agree, wait a fixed 1 s, then publish.
                 HttpClient http = HttpClient.newHttpClient();
@@ -392,12 +388,7 @@ public final class Benchmarks {
                         baselineRequests / (double) Math.max(1, requests), ourLatency, baselineLatency,
                         baselineLatency / Math.max(1, ourLatency)));
             } finally {
-                for (StandInPeer p : old) {
-                    p.close();
-                }
-                for (StandInPeer p : fresh) {
-                    p.close();
-                }
+                closePeers(old, fresh);
                 client.close();
             }
         }
@@ -860,8 +851,7 @@ public final class Benchmarks {
                 double cpuSeconds = (cpuTicks(leader.pid()) - cpuBefore) / 100.0;
                 int requests = old.stream().mapToInt(StandInPeer::requests).sum() - before
                         + fresh.stream().mapToInt(StandInPeer::requests).sum();
-                long writes = leader.output().lines().filter(l -> l.contains("Published version 2.0.0 (was")
-                        || l.contains("changed while publishing 2.0.0")).count();
+                long writes = publicationWrites(leader.output(), "2.0.0");
                 gc(leader.pid());
                 double heapAfter = heapUsedMb(leader.baseUrl());
                 csv("large-rollout", "n,discovery,api_requests_per_min_at_rest,heap_at_rest_mib,version_requests,"
@@ -876,16 +866,29 @@ public final class Benchmarks {
                         perMinute, heapAtRest, heapAfter, requests, requests / (double) n, writes, cpuSeconds,
                         latency, stalls.summary()));
             } finally {
-                for (StandInPeer p : old) {
-                    p.close();
-                }
-                for (StandInPeer p : fresh) {
-                    p.close();
-                }
+                closePeers(old, fresh);
                 client.close();
             }
         } finally {
             System.clearProperty("vo.heap");
+        }
+    }
+
+    /**
+     * Lease writes of the publication path, as the leader logged them at DEBUG: the write itself, plus one per
+     * conflict with its own renewals (re-read, re-check the holder, write again).
+     */
+    private static long publicationWrites(String leaderLog, String version) {
+        return leaderLog.lines().filter(l -> l.contains("Published version " + version + " (was")
+                || l.contains("changed while publishing " + version)).count();
+    }
+
+    @SafeVarargs
+    private static void closePeers(List<StandInPeer>... groups) throws Exception {
+        for (List<StandInPeer> group : groups) {
+            for (StandInPeer p : group) {
+                p.close();
+            }
         }
     }
 
