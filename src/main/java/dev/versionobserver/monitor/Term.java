@@ -214,7 +214,9 @@ final class Term {
             return; // stopping, or the pod left while the answer was on its way
         }
         states.put(peer.uid(), PeerState.known(peer, version));
-        snapshot.accept(last == null ? Convergence.judge(peers.view(), states) : last, List.copyOf(states.values()));
+        if (last != null) { // always set by then: polls start in evaluate, which reports before this runs
+            snapshot.accept(last, List.copyOf(states.values()));
+        }
         LOG.debugf("Pod %s (%s) runs %s", peer.name(), peer.ip(), version);
         trigger();
     }

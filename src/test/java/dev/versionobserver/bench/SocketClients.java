@@ -9,6 +9,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -60,16 +63,12 @@ public final class SocketClients {
                         });
                     });
         }
-        while (hellos.get() + failed.get() < count && System.nanoTime() < deadline) {
-            Thread.sleep(50); // polling a counter of this process, not waiting on another's timing
-        }
+        awaitAtMost(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+                () -> hellos.get() + failed.get() >= count);
         System.out.println("READY " + hellos.get() + " " + failed.get());
         System.out.flush();
         // Then until every greeted socket got one more message, for at most 3 minutes more.
-        long told = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (arrivals.size() < hellos.get() && System.nanoTime() < told) {
-            Thread.sleep(20);
-        }
+        awaitAtMost(Duration.ofMinutes(3), () -> arrivals.size() >= hellos.get());
         List<String> lines = new ArrayList<>();
         arrivals.forEach(t -> lines.add(Long.toString(t)));
         Files.write(out, lines);
@@ -77,5 +76,14 @@ public final class SocketClients {
         System.out.flush();
         vertx.close().toCompletionStage().toCompletableFuture().get();
         System.exit(0);
+    }
+
+    /** Waits for the condition, or gives up after {@code within}: what was reached is reported either way. */
+    private static void awaitAtMost(Duration within, java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            Awaitility.await().atMost(within.plusMillis(1)).pollInterval(Duration.ofMillis(20)).until(condition);
+        } catch (ConditionTimeoutException e) {
+            // reported by the caller's counts
+        }
     }
 }
