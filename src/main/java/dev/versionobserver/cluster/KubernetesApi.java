@@ -1,8 +1,16 @@
 package dev.versionobserver.cluster;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,18 +23,31 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 
 /**
- * The Kubernetes client of this service, replacing the Quarkus default bean for one reason: the default one runs
- * on the application's own Vert.x instance, so every API response and watch event (a Pod list, a 1 000-address
- * Endpoints) is decoded on an event loop that also serves {@code /version}, probes and sockets. On a real API
- * server that decode blocked a serving loop for 2.6 to 7.6 s after start (Jackson building the model's
- * deserializers). Here the client gets a Vert.x instance of its own, so API traffic can never stall a serving loop;
- * {@link ModelWarmup} builds the deserializers on a worker before any informer starts, so the client's own loop
- * only ever decodes with warm deserializers (milliseconds, even at 1 000 pods).
+ * The Kubernetes client of this service and how it is configured. Built here from the plain fabric8 library rather
+ * than taken from the {@code quarkus-kubernetes-client} extension, for two reasons:
+ * <ul>
+ * <li>The extension's client runs on the application's own Vert.x instance, so every API response and watch event
+ * (a Pod list, a 1 000-address Endpoints) would be decoded on an event loop that also serves {@code /version},
+ * probes and sockets. On a real API server that decode blocked a serving loop for 2.6 to 7.6 s after start
+ * (Jackson building the model's deserializers). Here the client gets a Vert.x instance of its own, so API traffic
+ * can never stall a serving loop; {@link ModelWarmup} builds the deserializers on a worker before any informer
+ * starts, so the client's own loop only ever decodes with warm deserializers (milliseconds, even at 1 000 pods).
+ * <li>The extension's static-init recorder loads Jackson and registers the fabric8 model on every start, standalone
+ * mode included (about 260 ms of a 2 s start here, BENCHMARKS.md 6b). Here nothing of the client, the model or its
+ * Jackson mapper is loaded until a cluster-mode bean first calls the client.
+ * </ul>
+ * Configuration is fabric8's own, as kubectl's: in a pod, the service account (token, CA, {@code
+ * KUBERNETES_SERVICE_HOST}); elsewhere {@code KUBECONFIG} or {@code ~/.kube/config}; {@code KUBERNETES_*}
+ * environment variables and {@code kubernetes.*} system properties override either (e.g. {@code
+ * KUBERNETES_MASTER}, {@code KUBERNETES_NAMESPACE}, {@code KUBERNETES_TRUST_CERTIFICATES}). That is also what the
+ * extension did when none of its {@code quarkus.kubernetes-client.*} keys was set, which the chart never sets.
  *
- * <p>Application-scoped (a client proxy), so nothing is created in standalone mode, where no bean calls it.
+ * <p>Application-scoped (client proxies), so nothing is created in standalone mode, where no bean calls it.
  */
 @ApplicationScoped
 public class KubernetesApi {
+
+    private static final Logger LOG = Logger.getLogger(KubernetesApi.class);
 
     /** Two loops: a large list being decoded on one does not delay the Lease watch on the other. */
     static final int EVENT_LOOPS = 2;
@@ -47,14 +68,46 @@ public class KubernetesApi {
         }
     }
 
+    /**
+     * The client's mapper of the API model ({@link ModelWarmup} warms it through the client). Dependent, so it is
+     * built only with the client: a client proxy of this class would run its constructor, and with it Jackson's,
+     * on every start.
+     */
+    @Produces
+    @Dependent
+    KubernetesSerialization serialization() {
+        return new KubernetesSerialization();
+    }
+
     @Produces
     @ApplicationScoped
-    KubernetesClient client(Config config, KubernetesSerialization serialization) {
+    KubernetesClient client(KubernetesSerialization serialization) {
+        warnAboutExtensionSettings();
         return new KubernetesClientBuilder()
-                .withConfig(config)
+                .withConfig(Config.autoConfigure(null))
                 .withKubernetesSerialization(serialization)
                 .withHttpClientFactory(new VertxHttpClientFactory(vertx))
                 .build();
+    }
+
+    /**
+     * Settings meant for the {@code quarkus-kubernetes-client} extension (e.g. an application that embeds the
+     * library, or a configuration from before it was dropped) would be silently ignored: say so, and what to use.
+     */
+    private static void warnAboutExtensionSettings() {
+        List<String> ignored = new ArrayList<>();
+        for (String name : ConfigProvider.getConfig().getPropertyNames()) {
+            String dotted = name.toLowerCase(Locale.ROOT).replace('_', '-');
+            if ((dotted.startsWith("quarkus.kubernetes-client.") || dotted.startsWith("quarkus-kubernetes-client-"))
+                    && !dotted.contains("devservices")) {
+                ignored.add(name);
+            }
+        }
+        if (!ignored.isEmpty()) {
+            LOG.warnf("%s not read by Version Observer's Kubernetes client, which configures itself as kubectl does:"
+                    + " the pod's service account, else KUBECONFIG; KUBERNETES_* variables override (e.g."
+                    + " KUBERNETES_MASTER, KUBERNETES_NAMESPACE)", String.join(", ", ignored));
+        }
     }
 
     void close(@Disposes KubernetesClient client) {

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseList;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
@@ -27,9 +28,7 @@ public class ModelWarmup {
 
     private static final Logger LOG = Logger.getLogger(ModelWarmup.class);
 
-    /** Each list type an informer lists, and each object kind a watch event carries. */
-    private static final List<Class<? extends KubernetesResource>> LISTS = List.of(PodList.class,
-            EndpointsList.class, EndpointSliceList.class, LeaseList.class);
+    /** Each object kind a watch event carries (the list types are in {@link #warm()}: see there). */
     private static final List<String> WATCHED = List.of(
             "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{"
                     + "\"name\":\"c\"}]},\"status\":{\"podIP\":\"10.0.0.1\"}}",
@@ -43,16 +42,20 @@ public class ModelWarmup {
                     + "\"annotations\":{\"a\":\"b\"}},\"spec\":{\"holderIdentity\":\"p\",\"leaseDurationSeconds\":15,"
                     + "\"acquireTime\":\"2026-01-01T00:00:00.000000Z\",\"renewTime\":\"2026-01-01T00:00:00.000000Z\"}}");
 
-    private final KubernetesSerialization serialization;
+    private final KubernetesClient client;
 
-    public ModelWarmup(KubernetesSerialization serialization) {
-        this.serialization = serialization;
+    public ModelWarmup(KubernetesClient client) {
+        this.client = client;
     }
 
     /** Warms every type and says how long it took; blocking, for a worker thread. */
     public Duration warm() {
         long started = System.nanoTime();
-        for (Class<? extends KubernetesResource> list : LISTS) {
+        // The mapper the client decodes with (deserializers are cached per mapper). The list types are named here,
+        // not in a static field, so that standalone mode, which never calls this, never loads them.
+        KubernetesSerialization serialization = client.getKubernetesSerialization();
+        for (Class<? extends KubernetesResource> list : List.of(PodList.class, EndpointsList.class,
+                EndpointSliceList.class, LeaseList.class)) {
             serialization.unmarshal("{\"items\":[]}", list);
         }
         for (String object : WATCHED) {

@@ -2,16 +2,16 @@ package dev.versionobserver.monitor;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.versionobserver.cluster.Peer;
+import dev.versionobserver.json.JsonText;
 import dev.versionobserver.version.AppVersion;
 import dev.versionobserver.version.InvalidVersionException;
 import io.smallrye.mutiny.Uni;
@@ -35,11 +35,9 @@ public class VersionPoller {
     static final int MAX_BODY_BYTES = 4096;
 
     private final HttpClient http;
-    private final ObjectMapper mapper;
     private final Duration timeout;
 
-    public VersionPoller(Vertx vertx, ObjectMapper mapper, MonitorConfig config) {
-        this.mapper = mapper;
+    public VersionPoller(Vertx vertx, MonitorConfig config) {
         this.timeout = config.pollTimeout();
         // One poll per pod lifetime: keeping connections alive would only hold sockets open.
         this.http = vertx.createHttpClient(new HttpClientOptions()
@@ -90,18 +88,17 @@ public class VersionPoller {
     }
 
     private AppVersion parse(Buffer body) {
-        JsonNode json;
+        Optional<String> version;
         try {
-            json = mapper.readTree(body.getBytes());
+            version = JsonText.stringField(body.getBytes(), "version");
         } catch (IOException e) {
             throw new PollException(PollException.Kind.GARBAGE, "not JSON");
         }
-        JsonNode version = json == null ? null : json.get("version");
-        if (version == null || !version.isTextual()) {
+        if (version.isEmpty()) {
             throw new PollException(PollException.Kind.GARBAGE, "no \"version\" field");
         }
         try {
-            return AppVersion.parse(version.asText());
+            return AppVersion.parse(version.get());
         } catch (InvalidVersionException e) {
             throw new PollException(PollException.Kind.GARBAGE, e.getMessage());
         }

@@ -15,7 +15,6 @@ import jakarta.websocket.Session;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.versionobserver.publication.VersionPublished;
 import dev.versionobserver.version.PublicationPolicy;
@@ -33,7 +32,6 @@ public class SessionRegistry {
     private static final Logger LOG = Logger.getLogger(SessionRegistry.class);
 
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
-    private final ObjectMapper mapper;
     private final PublicationPolicy policy;
     private final PushConfig config;
     private final Event<SocketEvent> socketEvents;
@@ -41,9 +39,8 @@ public class SessionRegistry {
     private final SocketChannels channels;
     private volatile boolean shuttingDown;
 
-    public SessionRegistry(ObjectMapper mapper, PublicationPolicy policy, PushConfig config,
+    public SessionRegistry(PublicationPolicy policy, PushConfig config,
             Event<SocketEvent> socketEvents, SocketAdmission admission, SocketChannels channels) {
-        this.mapper = mapper;
         this.policy = policy;
         this.config = config;
         this.socketEvents = socketEvents;
@@ -87,9 +84,9 @@ public class SessionRegistry {
 
     void onPublished(@Observes VersionPublished event) {
         String previous = event.previous() == null ? null : event.previous().toString();
-        String staleMessage = Protocol.json(mapper, new Protocol.NewVersion(event.version().toString(), previous, true));
-        String currentMessage = Protocol.json(mapper, new Protocol.NewVersion(event.version().toString(), previous, false));
-        String unknownMessage = Protocol.json(mapper, new Protocol.NewVersion(event.version().toString(), previous, null));
+        String staleMessage = new Protocol.NewVersion(event.version().toString(), previous, true).json();
+        String currentMessage = new Protocol.NewVersion(event.version().toString(), previous, false).json();
+        String unknownMessage = new Protocol.NewVersion(event.version().toString(), previous, null).json();
         int told = 0;
         for (ClientSession client : sessions.values()) {
             if (event.previous() == null && !client.greetedWithoutVersion) {

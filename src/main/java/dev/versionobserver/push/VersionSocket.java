@@ -1,6 +1,5 @@
 package dev.versionobserver.push;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -15,7 +14,6 @@ import jakarta.websocket.server.ServerEndpoint;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.versionobserver.cluster.PodIdentity;
 import dev.versionobserver.publication.PublishedVersion;
@@ -44,22 +42,20 @@ public class VersionSocket {
     private final OwnVersion own;
     private final PodIdentity pod;
     private final PublicationPolicy policy;
-    private final ObjectMapper mapper;
     private final String pong;
     private final PushConfig push;
     private final SocketAdmission admission;
     private final SocketChannels channels;
 
     public VersionSocket(SessionRegistry registry, PublishedVersion published, OwnVersion own, PodIdentity pod,
-            PublicationPolicy policy, ObjectMapper mapper, PushConfig push, SocketAdmission admission,
+            PublicationPolicy policy, PushConfig push, SocketAdmission admission,
             SocketChannels channels) {
         this.registry = registry;
         this.published = published;
         this.own = own;
         this.pod = pod;
         this.policy = policy;
-        this.mapper = mapper;
-        this.pong = Protocol.json(mapper, Protocol.Pong.INSTANCE);
+        this.pong = Protocol.Pong.INSTANCE.json();
         this.push = push;
         this.admission = admission;
         this.channels = channels;
@@ -88,8 +84,8 @@ public class VersionSocket {
         AppVersion current = published.current().orElse(null);
         client.greetedWithoutVersion = current == null;
         Boolean stale = policy.stale(clientVersion, current);
-        registry.send(client, Protocol.json(mapper, new Protocol.Hello(own.version().toString(), pod.name(),
-                current == null ? null : current.toString(), stale)));
+        registry.send(client, new Protocol.Hello(own.version().toString(), pod.name(),
+                current == null ? null : current.toString(), stale).json());
     }
 
     @OnMessage
@@ -110,7 +106,7 @@ public class VersionSocket {
             return;
         }
         // Anything but a ping is ignored: the protocol needs nothing from the client but keep-alive.
-        if (isPing(message)) {
+        if (Protocol.isPing(message)) {
             registry.send(client, pong);
         }
     }
@@ -141,17 +137,6 @@ public class VersionSocket {
             closeQuietly(session, SocketClose.PROTOCOL_ERROR);
         } else {
             channels.cut(session);
-        }
-    }
-
-    private boolean isPing(String message) {
-        if ("ping".equals(message)) {
-            return true;
-        }
-        try {
-            return "ping".equals(mapper.readTree(message).path("type").asText());
-        } catch (IOException e) {
-            return false;
         }
     }
 

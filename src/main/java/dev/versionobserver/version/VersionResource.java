@@ -7,10 +7,9 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.versionobserver.cluster.PodIdentity;
+import dev.versionobserver.json.JsonText;
 import io.smallrye.common.annotation.NonBlocking;
 
 /**
@@ -26,9 +25,13 @@ public class VersionResource {
 
     private final String body;
 
-    public VersionResource(OwnVersion own, PodIdentity pod, ObjectMapper mapper) throws JsonProcessingException {
-        this.body = mapper.writeValueAsString(
-                new VersionInfo(own.version().toString(), pod.name(), own.startedAt().toString()));
+    public VersionResource(OwnVersion own, PodIdentity pod) {
+        VersionInfo info = new VersionInfo(own.version().toString(), pod.name(), own.startedAt().toString());
+        this.body = JsonText.object(json -> {
+            json.writeStringField("version", info.version());
+            json.writeStringField("pod", info.pod());
+            json.writeStringField("startedAt", info.startedAt());
+        });
     }
 
     @GET

@@ -1,10 +1,9 @@
 package dev.versionobserver.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.versionobserver.json.JsonText;
 
 /**
- * JSON that is safe inside an inline {@code <script>}: on top of JSON's own escaping, {@code <}, {@code >} and
+ * A JSON string that is safe inside an inline {@code <script>}: on top of JSON's own escaping, {@code <}, {@code >} and
  * {@code &} become {@code \\u003c} etc. (so no {@code </script>} or {@code <!--} can appear) and U+2028/U+2029
  * become escapes (they end a line in older JavaScript engines). Those characters only ever occur inside JSON
  * strings, where the escapes mean the same characters, so the value is unchanged.
@@ -14,13 +13,8 @@ final class ScriptJson {
     private ScriptJson() {
     }
 
-    static String encode(ObjectMapper mapper, Object value) {
-        String json;
-        try {
-            json = mapper.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot encode " + value.getClass().getSimpleName(), e);
-        }
+    static String encode(String value) {
+        String json = JsonText.string(value);
         StringBuilder out = new StringBuilder(json.length() + 16);
         for (int i = 0; i < json.length(); i++) {
             char c = json.charAt(i);

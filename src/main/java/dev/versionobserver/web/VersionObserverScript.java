@@ -3,7 +3,6 @@ package dev.versionobserver.web;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.versionobserver.cluster.PodIdentity;
 import dev.versionobserver.version.OwnVersion;
@@ -20,9 +19,9 @@ public class VersionObserverScript {
     private final RawString appVersion;
     private final RawString pod;
 
-    public VersionObserverScript(OwnVersion own, PodIdentity identity, ObjectMapper mapper) {
-        this.appVersion = new RawString(ScriptJson.encode(mapper, own.version().toString()));
-        this.pod = new RawString(ScriptJson.encode(mapper, identity.name()));
+    public VersionObserverScript(OwnVersion own, PodIdentity identity) {
+        this.appVersion = new RawString(ScriptJson.encode(own.version().toString()));
+        this.pod = new RawString(ScriptJson.encode(identity.name()));
     }
 
     /** The version as a JSON string literal, safe inside {@code <script>}. */

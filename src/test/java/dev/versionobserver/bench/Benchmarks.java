@@ -675,6 +675,8 @@ public final class Benchmarks {
             AtomicInteger failed = new AtomicInteger();
             java.util.concurrent.atomic.AtomicLong firstClose = new java.util.concurrent.atomic.AtomicLong();
             java.util.concurrent.atomic.AtomicLong lastRegreet = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong lastClose = new java.util.concurrent.atomic.AtomicLong();
+            AtomicInteger retried = new AtomicInteger();
             List<WebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
             java.util.concurrent.atomic.AtomicBoolean measuring = new java.util.concurrent.atomic.AtomicBoolean(true);
             Semaphore inFlight = new Semaphore(200);
@@ -697,9 +699,10 @@ public final class Benchmarks {
                                     return;
                                 }
                                 firstClose.compareAndSet(0, System.nanoTime());
+                                lastClose.set(System.nanoTime());
                                 long delay = 1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(500);
                                 vertx.setTimer(delay, t -> reconnect(ws, others.get(page % others.size()),
-                                        cluster.port(), sockets, regreeted, lastRegreet, failed, 5));
+                                        cluster.port(), sockets, regreeted, lastRegreet, failed, retried, 5));
                             });
                         });
             }
@@ -710,8 +713,9 @@ public final class Benchmarks {
             cluster.deletePod(victim.name());
             await().atMost(WAIT).until(() -> regreeted.get() + failed.get() >= k);
             double storm = (lastRegreet.get() - firstClose.get()) / 1e9;
-            line(String.format("   storm: %d listen-queue overflows (TcpExtListenOverflows) on the host meanwhile",
-                    listenOverflows() - overflowsBefore));
+            line(String.format("   storm: %d listen-queue overflows (TcpExtListenOverflows) on the host meanwhile;"
+                    + " the victim's closes spread over %.2f s; %d handshakes failed and were retried",
+                    listenOverflows() - overflowsBefore, (lastClose.get() - firstClose.get()) / 1e9, retried.get()));
             measuring.set(false);
             sockets.forEach(WebSocket::close);
             // Up to 2K sockets were open in this JVM, near the 20 000 open-file limit: let them go before the next
@@ -746,14 +750,15 @@ public final class Benchmarks {
     /** One reconnect of a page, retried (after 0-1 s) up to {@code attempts} times if the handshake fails. */
     private void reconnect(io.vertx.core.http.HttpClient ws, String host, int port, List<WebSocket> sockets,
             AtomicInteger regreeted, java.util.concurrent.atomic.AtomicLong lastRegreet, AtomicInteger failed,
-            int attempts) {
+            AtomicInteger retried, int attempts) {
         ws.webSocket(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/version/ws?v=1.0.0")
                 .setTimeout(15_000)).onComplete(r -> {
                     if (r.failed()) {
                         if (attempts > 1) {
+                            retried.incrementAndGet();
                             vertx.setTimer(1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(1000),
                                     t -> reconnect(ws, host, port, sockets, regreeted, lastRegreet, failed,
-                                            attempts - 1));
+                                            retried, attempts - 1));
                         } else {
                             failed.incrementAndGet();
                         }

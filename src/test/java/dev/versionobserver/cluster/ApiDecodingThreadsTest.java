@@ -27,8 +27,8 @@ import io.vertx.core.Vertx;
 /**
  * Every list and watch event the informers and the election read is decoded off the application's Vert.x
  * instance, whose event loops serve {@code /version}, probes and sockets (issue: a 2.6-7.6 s stall of a serving
- * loop while Jackson built the Pod model's deserializers). With Quarkus' default client this test fails: its
- * decodes run on the application's event loops.
+ * loop while Jackson built the Pod model's deserializers). With the client on the application's Vert.x instance
+ * (as the quarkus-kubernetes-client extension builds it) this test fails: its decodes run on the serving loops.
  */
 @WithKubernetesTestServer(crud = true)
 @QuarkusTest

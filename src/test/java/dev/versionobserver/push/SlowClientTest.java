@@ -15,7 +15,6 @@ import jakarta.websocket.Session;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.versionobserver.publication.VersionPublished;
 import dev.versionobserver.version.AppVersion;
@@ -120,7 +119,7 @@ class SlowClientTest {
             }
         };
         SocketChannels channels = new SocketChannels();
-        return new SessionRegistry(new ObjectMapper(), new PublicationPolicy(versions), push,
+        return new SessionRegistry(new PublicationPolicy(versions), push,
                 new dev.versionobserver.support.RecordingEvent<>(),
                 new SocketAdmission(push, new ProxyTrust(push), channels), channels);
     }

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -20,17 +24,18 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.quarkus.kubernetes.client.KubernetesClientObjectMapperCustomizer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
  * Test-only: records, for every Pod, Endpoints, EndpointSlice and Lease the Kubernetes client decodes, which
  * Vert.x instance's event loop (if any) decoded it. Lets a test prove that API responses are never decoded on
- * the application's serving event loops.
+ * the application's serving event loops. It replaces the service's {@link KubernetesSerialization} in every
+ * {@code @QuarkusTest} by one whose mapper records, so the client under test is the service's own in all else.
  */
 @Singleton
-public class DecodingThreads implements KubernetesClientObjectMapperCustomizer {
+public class DecodingThreads {
 
     private static final Set<Class<?>> WATCHED = Set.of(Pod.class, Endpoints.class, EndpointSlice.class,
             Lease.class);
@@ -41,8 +46,12 @@ public class DecodingThreads implements KubernetesClientObjectMapperCustomizer {
 
     private final Set<Decode> decodes = ConcurrentHashMap.newKeySet();
 
-    @Override
-    public void customize(ObjectMapper mapper) {
+    @Produces
+    @Dependent
+    @Alternative
+    @Priority(1)
+    KubernetesSerialization recordingSerialization() {
+        ObjectMapper mapper = new ObjectMapper();
         mapper.registerModule(new SimpleModule("decoding-threads").setDeserializerModifier(
                 new BeanDeserializerModifier() {
                     @Override
@@ -52,6 +61,8 @@ public class DecodingThreads implements KubernetesClientObjectMapperCustomizer {
                                 ? new Recording(deserializer, bean.getBeanClass()) : deserializer;
                     }
                 }));
+        // As the service's own: the model's types found through the class loaders' service registrations.
+        return new KubernetesSerialization(mapper, true);
     }
 
     public Set<Decode> decodes() {
