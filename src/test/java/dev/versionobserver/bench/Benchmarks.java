@@ -657,12 +657,7 @@ public final class Benchmarks {
     /** Seconds to accept K sockets on one pod, and from the first close of the storm to the last page re-greeted. */
     private double[] productStorm(int k) throws Exception {
         System.setProperty("vo.heap", "256m");
-        Map<String, String> env = new java.util.HashMap<>(FAST_ELECTION);
-        for (String pair : System.getProperty("bench.podEnv", "").split(",")) {
-            if (pair.contains("=")) { // -Dbench.podEnv=NAME=VALUE,...: settings to try on the pods
-                env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
-            }
-        }
+        Map<String, String> env = podEnv();
         try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withEnv(env), line -> { })) {
             cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
             List<PodInfo> pods = cluster.pods();
@@ -1072,9 +1067,20 @@ public final class Benchmarks {
     }
 
     /** One pod that follows a Lease the bench writes; K sockets on it; ms from the write to each new_version. */
+    /** The pods' environment of sections 4c and 4d: FAST_ELECTION, plus -Dbench.podEnv=NAME=VALUE,... to try. */
+    private static Map<String, String> podEnv() {
+        Map<String, String> env = new java.util.HashMap<>(FAST_ELECTION);
+        for (String pair : System.getProperty("bench.podEnv", "").split(",")) {
+            if (pair.contains("=")) {
+                env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+        }
+        return env;
+    }
+
     private FanOut productFanOut(int k) throws Exception {
         System.setProperty("vo.heap", "256m");
-        Map<String, String> env = new java.util.HashMap<>(FAST_ELECTION);
+        Map<String, String> env = podEnv();
         if (System.getProperty("bench.jfr") != null) {
             // -Dbench.jfr=FILE: a JFR recording (profile settings) of the pod, written when it stops.
             env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + System.getProperty("bench.jfr")
