@@ -83,6 +83,16 @@ public class SessionRegistry {
     }
 
     void onPublished(@Observes VersionPublished event) {
+        // Nobody to tell (e.g. the version a pod takes at start): nothing is rendered. A socket opened from here on
+        // is greeted with this version anyway.
+        int told = sessions.isEmpty() ? 0 : tell(event);
+        socketEvents.fire(new SocketEvent(SocketEvent.Kind.NOTIFIED, told));
+        if (event.previous() != null || told > 0) {
+            LOG.infof("Pushed new version %s to %d browser session(s)", event.version(), told);
+        }
+    }
+
+    private int tell(VersionPublished event) {
         String previous = event.previous() == null ? null : event.previous().toString();
         String staleMessage = new Protocol.NewVersion(event.version().toString(), previous, true).json();
         String currentMessage = new Protocol.NewVersion(event.version().toString(), previous, false).json();
@@ -99,10 +109,7 @@ public class SessionRegistry {
                 told++;
             }
         }
-        socketEvents.fire(new SocketEvent(SocketEvent.Kind.NOTIFIED, told));
-        if (event.previous() != null || told > 0) {
-            LOG.infof("Pushed new version %s to %d browser session(s)", event.version(), told);
-        }
+        return told;
     }
 
     /**
