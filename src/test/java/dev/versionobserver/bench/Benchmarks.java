@@ -645,7 +645,13 @@ public final class Benchmarks {
                     seconds.computeIfAbsent(stack.getKey() + ": accept K", x -> new ArrayList<>()).add(accept);
                     csv("storm", "run,stack,what,seconds", String.format("%d,%s,accept,%.2f", run, stack.getKey(),
                             accept));
-                    line(String.format("   run %d, %s: K=%d accepted in %.2f s", run, stack.getKey(), k, accept));
+                    double[] storm = naiveStorm(stack.getValue(), k);
+                    seconds.computeIfAbsent(stack.getKey() + ": storm, first close -> all greeted again",
+                            x -> new ArrayList<>()).add(storm[1]);
+                    csv("storm", "run,stack,what,seconds", String.format("%d,%s,storm,%.2f", run, stack.getKey(),
+                            storm[1]));
+                    line(String.format("   run %d, %s: K=%d accepted in %.2f s (alone), %.2f s (one of three);"
+                            + " storm moved them in %.2f s", run, stack.getKey(), k, accept, storm[0], storm[1]));
                 }
             }
         }
@@ -654,7 +660,17 @@ public final class Benchmarks {
         }
     }
 
-    /** Seconds to accept K sockets on one pod, and from the first close of the storm to the last page re-greeted. */
+    /** Where a storm's pages go: one server (a pod's IP and the shared port, or a baseline's own port). */
+    private record Target(String host, int port) {
+    }
+
+    /** Something that kills the server holding the pages (a pod deletion, a SIGTERM). */
+    @FunctionalInterface
+    private interface Kill {
+        void run() throws Exception;
+    }
+
+    /** The product's storm: three pods; the pages on one, which is deleted as a rollout deletes it. */
     private double[] productStorm(int k) throws Exception {
         System.setProperty("vo.heap", "256m");
         Map<String, String> env = podEnv();
@@ -662,72 +678,104 @@ public final class Benchmarks {
             cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
             List<PodInfo> pods = cluster.pods();
             PodInfo victim = pods.get(0);
-            List<String> others = pods.stream().skip(1).map(PodInfo::ip).toList();
-            io.vertx.core.http.HttpClient ws = vertx.createHttpClient(new HttpClientOptions()
-                    .setMaxWebSockets(2 * k + 10).setConnectTimeout(10_000));
-            AtomicInteger greeted = new AtomicInteger();
-            AtomicInteger regreeted = new AtomicInteger();
-            AtomicInteger failed = new AtomicInteger();
-            java.util.concurrent.atomic.AtomicLong firstClose = new java.util.concurrent.atomic.AtomicLong();
-            java.util.concurrent.atomic.AtomicLong lastRegreet = new java.util.concurrent.atomic.AtomicLong();
-            java.util.concurrent.atomic.AtomicLong lastClose = new java.util.concurrent.atomic.AtomicLong();
-            AtomicInteger retried = new AtomicInteger();
-            List<WebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
-            java.util.concurrent.atomic.AtomicBoolean measuring = new java.util.concurrent.atomic.AtomicBoolean(true);
-            Semaphore inFlight = new Semaphore(200);
-            long opening = System.nanoTime();
-            for (int i = 0; i < k; i++) {
-                inFlight.acquire();
-                int page = i;
-                ws.webSocket(new WebSocketConnectOptions().setHost(victim.ip()).setPort(cluster.port())
-                        .setURI("/version/ws?v=1.0.0").setTimeout(15_000)).onComplete(r -> {
-                            inFlight.release();
-                            if (r.failed()) {
-                                failed.incrementAndGet();
-                                return;
-                            }
-                            WebSocket socket = r.result();
-                            sockets.add(socket);
-                            socket.textMessageHandler(text -> greeted.incrementAndGet());
-                            socket.closeHandler(closed -> {
-                                if (!measuring.get()) {
-                                    return;
-                                }
-                                firstClose.compareAndSet(0, System.nanoTime());
-                                lastClose.set(System.nanoTime());
-                                long delay = 1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(500);
-                                vertx.setTimer(delay, t -> reconnect(ws, others.get(page % others.size()),
-                                        cluster.port(), sockets, regreeted, lastRegreet, failed, retried, 5));
-                            });
-                        });
-            }
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
-                    .until(() -> greeted.get() + failed.get() >= k);
-            double accept = (System.nanoTime() - opening) / 1e9;
-            long overflowsBefore = listenOverflows();
-            cluster.deletePod(victim.name());
-            await().atMost(WAIT).until(() -> regreeted.get() + failed.get() >= k);
-            double storm = (lastRegreet.get() - firstClose.get()) / 1e9;
-            line(String.format("   storm: %d listen-queue overflows (TcpExtListenOverflows) on the host meanwhile;"
-                    + " the victim's closes spread over %.2f s; %d handshakes failed and were retried",
-                    listenOverflows() - overflowsBefore, (lastClose.get() - firstClose.get()) / 1e9, retried.get()));
-            measuring.set(false);
-            sockets.forEach(WebSocket::close);
-            // Up to 2K sockets were open in this JVM, near the 20 000 open-file limit: let them go before the next
-            // stack's K are opened.
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                synchronized (sockets) {
-                    return sockets.stream().allMatch(WebSocket::isClosed);
-                }
-            });
-            ws.close();
-            if (failed.get() > 0) {
-                line("   (" + failed.get() + " handshakes failed for good)");
-            }
-            return new double[] { accept, storm };
+            return storm(k, new Target(victim.ip(), cluster.port()), pods.stream().skip(1)
+                    .map(p -> new Target(p.ip(), cluster.port())).toList(), () -> cluster.deletePod(victim.name()));
         } finally {
             System.clearProperty("vo.heap");
         }
+    }
+
+    /**
+     * The same storm on a naive baseline: three processes of it, the pages on one, which gets a SIGTERM (as the
+     * kubelet sends it). Same client, same reconnect rule, same JVM flags: what the storm costs without the
+     * product's machinery.
+     */
+    private double[] naiveStorm(Path jar, int k) throws Exception {
+        System.setProperty("vo.heap", "256m");
+        List<ServiceProcess> servers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                servers.add(ServiceProcess.start(jar, "127.0.0.1", ServiceProcess.freePort(), Map.of())
+                        .awaitReady(WAIT));
+            }
+            ServiceProcess victim = servers.get(0);
+            return storm(k, new Target("127.0.0.1", victim.port()), servers.stream().skip(1)
+                    .map(p -> new Target("127.0.0.1", p.port())).toList(), victim::signalTerm);
+        } finally {
+            for (ServiceProcess server : servers) {
+                server.close();
+            }
+            System.clearProperty("vo.heap");
+        }
+    }
+
+    /**
+     * Seconds to accept K sockets on {@code victim} (200 handshakes in flight), and, once {@code kill} has run, from
+     * the first close to the last page greeted again by one of {@code others} (page i goes to others[i % n]).
+     */
+    private double[] storm(int k, Target victim, List<Target> others, Kill kill) throws Exception {
+        io.vertx.core.http.HttpClient ws = vertx.createHttpClient(new HttpClientOptions()
+                .setMaxWebSockets(2 * k + 10).setConnectTimeout(10_000));
+        AtomicInteger greeted = new AtomicInteger();
+        AtomicInteger regreeted = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong firstClose = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong lastRegreet = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong lastClose = new java.util.concurrent.atomic.AtomicLong();
+        AtomicInteger retried = new AtomicInteger();
+        List<WebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean measuring = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Semaphore inFlight = new Semaphore(200);
+        long opening = System.nanoTime();
+        for (int i = 0; i < k; i++) {
+            inFlight.acquire();
+            Target next = others.get(i % others.size());
+            ws.webSocket(new WebSocketConnectOptions().setHost(victim.host()).setPort(victim.port())
+                    .setURI("/version/ws?v=1.0.0").setTimeout(15_000)).onComplete(r -> {
+                        inFlight.release();
+                        if (r.failed()) {
+                            failed.incrementAndGet();
+                            return;
+                        }
+                        WebSocket socket = r.result();
+                        sockets.add(socket);
+                        socket.textMessageHandler(text -> greeted.incrementAndGet());
+                        socket.closeHandler(closed -> {
+                            if (!measuring.get()) {
+                                return;
+                            }
+                            firstClose.compareAndSet(0, System.nanoTime());
+                            lastClose.set(System.nanoTime());
+                            long delay = 1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(500);
+                            vertx.setTimer(delay, t -> reconnect(ws, next.host(), next.port(), sockets, regreeted,
+                                    lastRegreet, failed, retried, 5));
+                        });
+                    });
+        }
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
+                .until(() -> greeted.get() + failed.get() >= k);
+        double accept = (System.nanoTime() - opening) / 1e9;
+        long overflowsBefore = listenOverflows();
+        kill.run();
+        await().atMost(WAIT).until(() -> regreeted.get() + failed.get() >= k);
+        double storm = (lastRegreet.get() - firstClose.get()) / 1e9;
+        line(String.format("   storm: %d listen-queue overflows (TcpExtListenOverflows) on the host meanwhile;"
+                + " the victim's closes spread over %.2f s; %d handshakes failed and were retried",
+                listenOverflows() - overflowsBefore, (lastClose.get() - firstClose.get()) / 1e9, retried.get()));
+        measuring.set(false);
+        sockets.forEach(WebSocket::close);
+        // Up to 2K sockets were open in this JVM, near the 20 000 open-file limit: let them go before the next
+        // stack's K are opened.
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            synchronized (sockets) {
+                return sockets.stream().allMatch(WebSocket::isClosed);
+            }
+        });
+        ws.close();
+        if (failed.get() > 0) {
+            line("   (" + failed.get() + " handshakes failed for good)");
+        }
+        return new double[] { accept, storm };
     }
 
     /** The host's count of connections dropped because a listen queue was full (from /proc/net/netstat). */
@@ -1125,6 +1173,9 @@ public final class Benchmarks {
                 new ProcessBuilder(jcmd, Long.toString(pod.pid()), "JFR.dump", "filename="
                         + System.getProperty("bench.jfr")).inheritIO().start().waitFor(60, TimeUnit.SECONDS);
             }
+            // The pod's own account: when it learnt the publication and when its fan-out loop had queued every send.
+            cluster.log(pod.name()).lines().filter(l -> l.contains("Published version changed")
+                    || l.contains("Pushed new version 2.0.0")).forEach(l -> line("   pod: " + l.strip()));
             load.close();
             return new FanOut(sortedMillisSince(published, arrivals), load.hellos().get(), acceptSeconds);
         } finally {

@@ -114,6 +114,10 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    public int port() {
+        return port;
+    }
+
     public String baseUrl() {
         return "http://" + host + ":" + port;
     }
