@@ -95,19 +95,28 @@ public class KubernetesApi {
      * library, or a configuration from before it was dropped) would be silently ignored: say so, and what to use.
      */
     private static void warnAboutExtensionSettings() {
-        List<String> ignored = new ArrayList<>();
-        for (String name : ConfigProvider.getConfig().getPropertyNames()) {
-            String dotted = name.toLowerCase(Locale.ROOT).replace('_', '-');
-            if ((dotted.startsWith("quarkus.kubernetes-client.") || dotted.startsWith("quarkus-kubernetes-client-"))
-                    && !dotted.contains("devservices")) {
-                ignored.add(name);
-            }
-        }
+        List<String> ignored = extensionSettings(ConfigProvider.getConfig().getPropertyNames());
         if (!ignored.isEmpty()) {
             LOG.warnf("%s not read by Version Observer's Kubernetes client, which configures itself as kubectl does:"
                     + " the pod's service account, else KUBECONFIG; KUBERNETES_* variables override (e.g."
                     + " KUBERNETES_MASTER, KUBERNETES_NAMESPACE)", String.join(", ", ignored));
         }
+    }
+
+    /**
+     * The names among {@code names} that configure the Quarkus extension's client, as properties or environment
+     * variables; its dev-services switch is left out (it configures no client, and embedding apps set it).
+     */
+    static List<String> extensionSettings(Iterable<String> names) {
+        List<String> found = new ArrayList<>();
+        for (String name : names) {
+            String dotted = name.toLowerCase(Locale.ROOT).replace('_', '-');
+            if ((dotted.startsWith("quarkus.kubernetes-client.") || dotted.startsWith("quarkus-kubernetes-client-"))
+                    && !dotted.contains("devservices")) {
+                found.add(name);
+            }
+        }
+        return found;
     }
 
     void close(@Disposes KubernetesClient client) {
