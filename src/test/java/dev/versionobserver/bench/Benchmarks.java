@@ -1173,8 +1173,10 @@ public final class Benchmarks {
                 new ProcessBuilder(jcmd, Long.toString(pod.pid()), "JFR.dump", "filename="
                         + System.getProperty("bench.jfr")).inheritIO().start().waitFor(60, TimeUnit.SECONDS);
             }
-            // The pod's own account: when it learnt the publication and when its fan-out loop had queued every send.
-            cluster.log(pod.name()).lines().filter(l -> l.contains("Published version changed")
+            // The pod's own account: how long it took to join, when it learnt the publication and when its fan-out
+            // loop had queued every send.
+            cluster.log(pod.name()).lines().filter(l -> l.contains("Joined the cluster")
+                    || l.contains("Published version changed")
                     || l.contains("Pushed new version 2.0.0")).forEach(l -> line("   pod: " + l.strip()));
             load.close();
             return new FanOut(sortedMillisSince(published, arrivals), load.hellos().get(), acceptSeconds);
