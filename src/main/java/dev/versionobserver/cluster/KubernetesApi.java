@@ -30,7 +30,7 @@ import io.vertx.core.file.FileSystemOptions;
  * (a Pod list, a 1 000-address Endpoints) would be decoded on an event loop that also serves {@code /version},
  * probes and sockets. On a real API server that decode blocked a serving loop for 2.6 to 7.6 s after start
  * (Jackson building the model's deserializers). Here the client gets a Vert.x instance of its own, so API traffic
- * can never stall a serving loop; {@link ModelWarmup} builds the deserializers on a worker before any informer
+ * can never stall a serving loop; {@link ModelWarmup} builds the deserializers at start-up before any informer
  * starts, so the client's own loop only ever decodes with warm deserializers (milliseconds, even at 1 000 pods).
  * <li>The extension's static-init recorder loads Jackson and registers the fabric8 model on every start, standalone
  * mode included (about 260 ms of a 2 s start here, BENCHMARKS.md 6b). Here nothing of the client, the model or its

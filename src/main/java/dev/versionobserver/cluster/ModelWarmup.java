@@ -17,7 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
- * Builds the Jackson (de)serializers of every API type this service reads or writes, on the calling (worker)
+ * Builds the Jackson (de)serializers of every API type this service reads or writes, on the calling (startup)
  * thread, before any informer or the election starts. Building them is a one-off cost of seconds on a cold JVM
  * (the Pod model alone reaches hundreds of classes); paid here, the client's event loop decodes every later list
  * and watch event with warm deserializers. Jackson builds a type's whole property tree on first use, so one small
@@ -48,7 +48,7 @@ public class ModelWarmup {
         this.client = client;
     }
 
-    /** Warms every type and says how long it took; blocking, for a worker thread. */
+    /** Warms every type and says how long it took; blocking, never for an event loop. */
     public Duration warm() {
         long started = System.nanoTime();
         // The mapper the client decodes with (deserializers are cached per mapper). The list types are named here,

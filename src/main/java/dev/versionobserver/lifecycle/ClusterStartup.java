@@ -21,7 +21,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Joins the cluster in one order, off the event loop: (1) build the API model's deserializers
- * ({@link ModelWarmup}), (2) start the informers (peers, pods, the Lease), (3) once they have listed, report
+ * ({@link ModelWarmup}, on the startup thread, see {@link #onStart}), (2) on a worker, start the informers (peers, pods, the Lease), (3) once they have listed, report
  * ready and (4) compete for the Lease. So a pod is ready only when it knows the published version (a socket it
  * greets is told the truth, not "nothing published yet"), and a pod that wins the Lease already has the peers
  * it must judge.
@@ -63,19 +63,28 @@ public class ClusterStartup {
             stage = Stage.STANDALONE;
             return;
         }
+        // On the startup thread, before the HTTP server opens: while Quarkus is still starting, its class loader
+        // keeps the application's jars open; afterwards it closes them and re-opens a jar for each class loaded
+        // (quarkusio/quarkus#13157), and the model's few hundred classes then cost seconds. The warm-up only
+        // decodes built-in documents (no API call), and readiness waits for it anyway. The chart's startup probe
+        // covers the later listener.
+        Duration warm = warm();
         // A worker, not the startup thread: start-up (and the HTTP server) does not wait for the API.
-        Infrastructure.getDefaultWorkerPool().execute(this::join);
+        Infrastructure.getDefaultWorkerPool().execute(() -> join(warm));
     }
 
-    private void join() {
-        long started = System.nanoTime();
-        Duration warm = Duration.ZERO;
+    private Duration warm() {
         try {
-            warm = warmup.warm();
+            return warmup.warm();
         } catch (RuntimeException e) {
             // Only a cost is lost (the first decode builds the deserializers itself): never a pod that cannot join.
             LOG.warnf("Warming the Kubernetes model failed (%s); joining anyway", e.toString());
+            return Duration.ZERO;
         }
+    }
+
+    private void join(Duration warm) {
+        long started = System.nanoTime() - warm.toNanos();
         stage = Stage.SYNCING;
         CompletableFuture<Void> synced = CompletableFuture.allOf(peers.start(), lease.start());
         try {
