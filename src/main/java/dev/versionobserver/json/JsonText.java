@@ -34,24 +34,24 @@ public final class JsonText {
 
     /** {@code {...}} with the given fields, in the order written. */
     public static String object(Fields fields) {
-        StringWriter out = new StringWriter(96);
-        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+        return write(json -> {
             json.writeStartObject();
             fields.write(json);
             json.writeEndObject();
-        } catch (IOException e) {
-            // A StringWriter does not fail; only a field writer's own bug (e.g. unbalanced output) gets here.
-            throw new UncheckedIOException("cannot write JSON", e);
-        }
-        return out.toString();
+        });
     }
 
     /** One JSON string literal, quotes included ({@code null} gives {@code null}). */
     public static String string(String value) {
-        StringWriter out = new StringWriter(value == null ? 4 : value.length() + 8);
+        return write(json -> json.writeString(value));
+    }
+
+    private static String write(Fields text) {
+        StringWriter out = new StringWriter(96);
         try (JsonGenerator json = FACTORY.createGenerator(out)) {
-            json.writeString(value);
+            text.write(json);
         } catch (IOException e) {
+            // A StringWriter does not fail; only a writer's own bug (e.g. unbalanced output) gets here.
             throw new UncheckedIOException("cannot write JSON", e);
         }
         return out.toString();

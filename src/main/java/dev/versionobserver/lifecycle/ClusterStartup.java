@@ -21,10 +21,10 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Joins the cluster in one order, off the event loop: (1) build the API model's deserializers
- * ({@link ModelWarmup}, on the startup thread, see {@link #onStart}), (2) on a worker, start the informers (peers, pods, the Lease), (3) once they have listed, report
- * ready and (4) compete for the Lease. So a pod is ready only when it knows the published version (a socket it
- * greets is told the truth, not "nothing published yet"), and a pod that wins the Lease already has the peers
- * it must judge.
+ * ({@link ModelWarmup}, on the startup thread, see {@link #onStart}), (2) on a worker, start the informers (peers,
+ * pods, the Lease), (3) once they have listed, report ready and (4) compete for the Lease. So a pod is ready only
+ * when it knows the published version (a socket it greets is told the truth, not "nothing published yet"), and a
+ * pod that wins the Lease already has the peers it must judge.
  *
  * <p>Readiness waits at most {@code observer.cluster.sync-timeout} for step 2: a pod that cannot reach the API at
  * start still serves pages and {@code /version} after that (the informers keep retrying and catch up), as the
@@ -68,9 +68,10 @@ public class ClusterStartup {
         // (quarkusio/quarkus#13157), and the model's few hundred classes then cost seconds. The warm-up only
         // decodes built-in documents (no API call), and readiness waits for it anyway. The chart's startup probe
         // covers the later listener.
+        long started = System.nanoTime();
         Duration warm = warm();
         // A worker, not the startup thread: start-up (and the HTTP server) does not wait for the API.
-        Infrastructure.getDefaultWorkerPool().execute(() -> join(warm));
+        Infrastructure.getDefaultWorkerPool().execute(() -> join(started, warm));
     }
 
     private Duration warm() {
@@ -83,8 +84,7 @@ public class ClusterStartup {
         }
     }
 
-    private void join(Duration warm) {
-        long started = System.nanoTime() - warm.toNanos();
+    private void join(long started, Duration warm) {
         stage = Stage.SYNCING;
         CompletableFuture<Void> synced = CompletableFuture.allOf(peers.start(), lease.start());
         try {

@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
-
 import dev.versionobserver.cluster.Peer;
 import dev.versionobserver.json.JsonText;
 import dev.versionobserver.version.AppVersion;

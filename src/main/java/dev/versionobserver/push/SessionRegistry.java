@@ -15,7 +15,6 @@ import jakarta.websocket.Session;
 
 import org.jboss.logging.Logger;
 
-
 import dev.versionobserver.publication.VersionPublished;
 import dev.versionobserver.version.PublicationPolicy;
 import io.quarkus.runtime.StartupEvent;

@@ -14,7 +14,6 @@ import jakarta.websocket.server.ServerEndpoint;
 
 import org.jboss.logging.Logger;
 
-
 import dev.versionobserver.cluster.PodIdentity;
 import dev.versionobserver.publication.PublishedVersion;
 import dev.versionobserver.version.AppVersion;

@@ -77,7 +77,7 @@ final class ApiProxy implements AutoCloseable {
     private final Set<LiveWatch> watches = ConcurrentHashMap.newKeySet();
     private final Map<String, LongAdder> lists = new ConcurrentHashMap<>();
     /** Every list or watch of pods, as "client fieldSelector" (the selector "none" when absent). */
-    private final java.util.Set<String> podQueries = ConcurrentHashMap.newKeySet();
+    private final Set<String> podQueries = ConcurrentHashMap.newKeySet();
     private final AtomicInteger goneAnswers = new AtomicInteger();
     private volatile boolean cut;
     private volatile Predicate<String> stalled = path -> false;
@@ -205,7 +205,7 @@ final class ApiProxy implements AutoCloseable {
     }
 
     /** What the pods asked of the pods resource, as "client fieldSelector" ("none" without a selector). */
-    java.util.Set<String> podQueries() {
+    Set<String> podQueries() {
         return java.util.Set.copyOf(podQueries);
     }
 

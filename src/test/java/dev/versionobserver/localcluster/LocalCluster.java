@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -454,7 +455,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** Every list or watch of pods the pods sent, as "pod fieldSelector" (needs {@code withApiFaults}). */
-    public java.util.Set<String> podQueries() {
+    public Set<String> podQueries() {
         return apiProxy.podQueries();
     }
 

@@ -15,7 +15,6 @@ import jakarta.websocket.Session;
 
 import org.junit.jupiter.api.Test;
 
-
 import dev.versionobserver.publication.VersionPublished;
 import dev.versionobserver.version.AppVersion;
 import dev.versionobserver.version.CompatibilityPolicy;

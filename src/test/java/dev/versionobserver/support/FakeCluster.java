@@ -194,13 +194,11 @@ public final class FakeCluster {
                 + notReadyByPort.values().stream().mapToInt(List::size).sum();
         boolean truncated = total > MAX_ENDPOINTS_ADDRESSES;
         int room = MAX_ENDPOINTS_ADDRESSES;
-        for (List<EndpointAddress> addresses : readyByPort.values()) {
-            addresses.subList(Math.min(room, addresses.size()), addresses.size()).clear();
-            room -= addresses.size();
-        }
-        for (List<EndpointAddress> addresses : notReadyByPort.values()) {
-            addresses.subList(Math.min(room, addresses.size()), addresses.size()).clear();
-            room -= addresses.size();
+        for (Map<Map<String, Integer>, List<EndpointAddress>> byPort : List.of(readyByPort, notReadyByPort)) {
+            for (List<EndpointAddress> addresses : byPort.values()) {
+                addresses.subList(Math.min(room, addresses.size()), addresses.size()).clear();
+                room -= addresses.size();
+            }
         }
         Set<Map<String, Integer>> ports = new LinkedHashSet<>(readyByPort.keySet());
         ports.addAll(notReadyByPort.keySet());
