@@ -2,6 +2,9 @@ package dev.versionobserver.push;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,6 +19,7 @@ import jakarta.websocket.Session;
 import org.jboss.logging.Logger;
 
 import dev.versionobserver.publication.VersionPublished;
+import dev.versionobserver.version.AppVersion;
 import dev.versionobserver.version.PublicationPolicy;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -96,13 +100,16 @@ public class SessionRegistry {
         String staleMessage = new Protocol.NewVersion(event.version().toString(), previous, true).json();
         String currentMessage = new Protocol.NewVersion(event.version().toString(), previous, false).json();
         String unknownMessage = new Protocol.NewVersion(event.version().toString(), previous, null).json();
+        // Pages of one version share one instance (ClientVersions): staleness is worked out once per version.
+        Map<AppVersion, Boolean> staleness = new IdentityHashMap<>();
         int told = 0;
         for (ClientSession client : sessions.values()) {
             if (event.previous() == null && !client.greetedWithoutVersion) {
                 continue; // the first value this pod learns: only clients greeted without one need it
             }
             client.greetedWithoutVersion = false;
-            Boolean stale = policy.stale(client.clientVersion, event.version());
+            Boolean stale = staleness.computeIfAbsent(client.clientVersion, page -> policy.stale(page,
+                    event.version()));
             String message = stale == null ? unknownMessage : stale ? staleMessage : currentMessage;
             if (send(client, message)) {
                 told++;
@@ -213,10 +220,16 @@ public class SessionRegistry {
      */
     public void closeAll() {
         shuttingDown = true;
-        int count = sessions.size();
-        sessions.values().forEach(client -> close(client, SocketClose.SHUTTING_DOWN));
-        if (count > 0) {
-            LOG.infof("Closed %d WebSocket session(s) with 1001 (going away)", count);
+        long started = System.nanoTime();
+        List<Session> closing = new ArrayList<>(sessions.size());
+        for (ClientSession client : sessions.values()) {
+            sessions.remove(client.session.getId());
+            closing.add(client.session);
+        }
+        channels.closeAll(closing, SocketClose.SHUTTING_DOWN.reason());
+        if (!closing.isEmpty()) {
+            LOG.infof("Closed %d WebSocket session(s) with 1001 (going away); handed to their event loops in %d ms",
+                    closing.size(), (System.nanoTime() - started) / 1_000_000);
         }
     }
 }

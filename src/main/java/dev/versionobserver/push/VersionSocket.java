@@ -14,12 +14,9 @@ import jakarta.websocket.server.ServerEndpoint;
 
 import org.jboss.logging.Logger;
 
-import dev.versionobserver.cluster.PodIdentity;
 import dev.versionobserver.publication.PublishedVersion;
 import dev.versionobserver.version.AppVersion;
-import dev.versionobserver.version.PublicationPolicy;
 import dev.versionobserver.version.InvalidVersionException;
-import dev.versionobserver.version.OwnVersion;
 
 /**
  * {@code /version/ws?v=<browser's version>}: greets with the published version, then pushes one
@@ -38,22 +35,19 @@ public class VersionSocket {
 
     private final SessionRegistry registry;
     private final PublishedVersion published;
-    private final OwnVersion own;
-    private final PodIdentity pod;
-    private final PublicationPolicy policy;
+    private final ClientVersions clientVersions;
+    private final Greetings greetings;
     private final String pong;
     private final PushConfig push;
     private final SocketAdmission admission;
     private final SocketChannels channels;
 
-    public VersionSocket(SessionRegistry registry, PublishedVersion published, OwnVersion own, PodIdentity pod,
-            PublicationPolicy policy, PushConfig push, SocketAdmission admission,
-            SocketChannels channels) {
+    public VersionSocket(SessionRegistry registry, PublishedVersion published, ClientVersions clientVersions,
+            Greetings greetings, PushConfig push, SocketAdmission admission, SocketChannels channels) {
         this.registry = registry;
         this.published = published;
-        this.own = own;
-        this.pod = pod;
-        this.policy = policy;
+        this.clientVersions = clientVersions;
+        this.greetings = greetings;
         this.pong = Protocol.Pong.INSTANCE.json();
         this.push = push;
         this.admission = admission;
@@ -82,9 +76,7 @@ public class VersionSocket {
         }
         AppVersion current = published.current().orElse(null);
         client.greetedWithoutVersion = current == null;
-        Boolean stale = policy.stale(clientVersion, current);
-        registry.send(client, new Protocol.Hello(own.version().toString(), pod.name(),
-                current == null ? null : current.toString(), stale).json());
+        registry.send(client, greetings.hello(clientVersion, current));
     }
 
     @OnMessage
@@ -139,12 +131,9 @@ public class VersionSocket {
         }
     }
 
-    private static AppVersion clientVersion(Session session) {
+    private AppVersion clientVersion(Session session) {
         List<String> values = session.getRequestParameterMap().get("v");
-        if (values == null || values.isEmpty() || values.get(0).isEmpty()) {
-            return null;
-        }
-        return AppVersion.parse(values.get(0));
+        return values == null || values.isEmpty() ? null : clientVersions.parse(values.get(0));
     }
 
     private void closeQuietly(Session session, SocketClose why) {

@@ -678,8 +678,11 @@ public final class Benchmarks {
             cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
             List<PodInfo> pods = cluster.pods();
             PodInfo victim = pods.get(0);
-            return storm(k, new Target(victim.ip(), cluster.port()), pods.stream().skip(1)
+            double[] storm = storm(k, new Target(victim.ip(), cluster.port()), pods.stream().skip(1)
                     .map(p -> new Target(p.ip(), cluster.port())).toList(), () -> cluster.deletePod(victim.name()));
+            cluster.log(victim.name()).lines().filter(l -> l.contains("Closed ") || l.contains("stopped in")
+                    || l.contains("Leaving")).forEach(l -> line("   victim: " + l.strip()));
+            return storm;
         } finally {
             System.clearProperty("vo.heap");
         }
@@ -1049,11 +1052,21 @@ public final class Benchmarks {
         }
     }
 
-    /** The product's jar and the two naive baselines' (src/test/baselines), built here with AppBuild. */
+    /**
+     * The product's jar and the two naive baselines' (src/test/baselines), built here with AppBuild;
+     * {@code -Dbench.stacks=NAME,...} keeps only those named (e.g. {@code product}, {@code naive websockets}).
+     */
     private static Map<String, Path> stacksSideBySide() throws Exception {
         Map<String, Path> stacks = new java.util.LinkedHashMap<>();
-        stacks.put("product", ServiceProcess.JAR);
+        List<String> only = List.of(System.getProperty("bench.stacks",
+                "product,naive websockets,naive websockets-next").split(","));
+        if (only.contains("product")) {
+            stacks.put("product", ServiceProcess.JAR);
+        }
         for (String baseline : List.of("websockets", "websockets-next")) {
+            if (!only.contains("naive " + baseline)) {
+                continue;
+            }
             AppBuild app = AppBuild.prepare(Path.of("src/test/baselines", baseline),
                     Path.of("target/baselines", baseline), System.getProperty("vo.quarkus.version", "3.33.2"), null);
             app.maven(List.of("-f", app.pom().toString(), "package"));
@@ -1072,8 +1085,6 @@ public final class Benchmarks {
      */
     void fanOutSideBySide(int[] ks, int runs) throws Exception {
         Map<String, Path> stacks = stacksSideBySide();
-        List<String> only = List.of(System.getProperty("bench.stacks", String.join(",", stacks.keySet())).split(","));
-        stacks.keySet().retainAll(only);
         Map<String, List<Double>> p50 = new TreeMap<>();
         Map<String, List<Double>> p99 = new TreeMap<>();
         Map<String, List<Double>> max = new TreeMap<>();
@@ -1121,17 +1132,18 @@ public final class Benchmarks {
                 env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
             }
         }
+        if (System.getProperty("bench.jfr") != null) {
+            // -Dbench.jfr=PATH: a JFR recording (profile settings) of each pod, written when it stops. A PATH ending
+            // in '/' is a directory: one file per pod, named by the JVM.
+            env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + System.getProperty("bench.jfr")
+                    + ",settings=profile,dumponexit=true");
+        }
         return env;
     }
 
     private FanOut productFanOut(int k) throws Exception {
         System.setProperty("vo.heap", "256m");
         Map<String, String> env = podEnv();
-        if (System.getProperty("bench.jfr") != null) {
-            // -Dbench.jfr=FILE: a JFR recording (profile settings) of the pod, written when it stops.
-            env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + System.getProperty("bench.jfr")
-                    + ",settings=profile,dumponexit=true");
-        }
         try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withEnv(env), line -> { })) {
             cluster.deployAndAwaitPublished("1.0.0", 1, WAIT);
             PodInfo pod = cluster.pods().get(0);

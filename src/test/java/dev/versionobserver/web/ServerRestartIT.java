@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +65,41 @@ class ServerRestartIT {
             if (v2 != null) {
                 v2.close();
             }
+        }
+    }
+
+    /**
+     * The 1001 sweep hands each event loop its sockets in batches, and right after it (no shutdown delay) the HTTP
+     * server's stop cuts every connection: each of many sockets, on both loops and in several batches, must still
+     * get its close frame first, or its page sees a bare disconnect.
+     */
+    @Test
+    void aGracefulStopTellsEveryOneOfManySocketsToGoAwayBeforeTheServerCutsThem() throws Exception {
+        int sockets = 650; // SocketChannels.CLOSE_BATCH is 200: more than one batch on each of the two loops
+        int port = ServiceProcess.freePort();
+        ServiceProcess pod = ServiceProcess.start("127.0.0.1", port, ServiceProcess.env("APP_VERSION", "1.0.0",
+                "OBSERVER_PUSH_MAX_CONNECTIONS_PER_ADDRESS", Integer.toString(sockets)));
+        Vertx vertx = Vertx.vertx();
+        try {
+            pod.awaitReady(WAIT);
+            List<ObservedSocket> observed = new ArrayList<>();
+            for (int i = 0; i < sockets; i++) {
+                observed.add(ObservedSocket.open(vertx, port));
+            }
+            for (ObservedSocket socket : observed) {
+                assertThat(socket.hello()).contains("\"hello\"");
+            }
+
+            assertThat(pod.terminate(WAIT)).as("JVM exit code after SIGTERM").isEqualTo(143);
+            List<Optional<Short>> statuses = new ArrayList<>();
+            for (ObservedSocket socket : observed) {
+                statuses.add(socket.closeStatus());
+            }
+            assertThat(statuses).as("close status seen by each of %d sockets", sockets)
+                    .containsOnly(Optional.of((short) 1001));
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            pod.close();
         }
     }
 
