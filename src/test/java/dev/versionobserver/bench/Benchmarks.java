@@ -405,9 +405,23 @@ public final class Benchmarks {
             AtomicInteger failed) implements AutoCloseable {
         @Override
         public void close() {
-            sockets.forEach(s -> s.close());
+            closeAndAwait(sockets);
             client.close();
         }
+    }
+
+    /**
+     * Closes the sockets and waits (at most a minute) until each is closed: this JVM may hold at most 20 000 open
+     * files, and the next load must not open its K while these still hold theirs (a 10 000-socket fan-out once
+     * timed out that way, its handshakes refused for want of descriptors).
+     */
+    private static void closeAndAwait(List<WebSocket> sockets) {
+        sockets.forEach(WebSocket::close);
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            synchronized (sockets) {
+                return sockets.stream().allMatch(WebSocket::isClosed);
+            }
+        });
     }
 
     /**
@@ -766,14 +780,7 @@ public final class Benchmarks {
                 + " the victim's closes spread over %.2f s; %d handshakes failed and were retried",
                 listenOverflows() - overflowsBefore, (lastClose.get() - firstClose.get()) / 1e9, retried.get()));
         measuring.set(false);
-        sockets.forEach(WebSocket::close);
-        // Up to 2K sockets were open in this JVM, near the 20 000 open-file limit: let them go before the next
-        // stack's K are opened.
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            synchronized (sockets) {
-                return sockets.stream().allMatch(WebSocket::isClosed);
-            }
-        });
+        closeAndAwait(sockets); // up to 2K were open here
         ws.close();
         if (failed.get() > 0) {
             line("   (" + failed.get() + " handshakes failed for good)");

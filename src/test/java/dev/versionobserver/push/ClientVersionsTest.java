@@ -7,11 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.versionobserver.publication.PublishedVersion;
 import dev.versionobserver.support.RecordingEvent;
+import dev.versionobserver.support.TestVersionConfig;
 import dev.versionobserver.version.AppVersion;
-import dev.versionobserver.version.CompatibilityPolicy;
 import dev.versionobserver.version.InvalidVersionException;
 import dev.versionobserver.version.OwnVersion;
-import dev.versionobserver.version.VersionConfig;
 
 /**
  * Pages of one version share one parsed instance (what keeps a handshake from parsing and a socket from holding its
@@ -19,17 +18,7 @@ import dev.versionobserver.version.VersionConfig;
  */
 class ClientVersionsTest {
 
-    private final OwnVersion own = new OwnVersion(new VersionConfig() {
-        @Override
-        public String app() {
-            return "2.0.0";
-        }
-
-        @Override
-        public CompatibilityPolicy compatibility() {
-            return CompatibilityPolicy.MAJOR;
-        }
-    });
+    private final OwnVersion own = new OwnVersion(new TestVersionConfig("2.0.0"));
     private final PublishedVersion published = new PublishedVersion(new RecordingEvent<>());
     private final ClientVersions versions = new ClientVersions(own, published);
 

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.versionobserver.cluster.PodIdentity;
+import dev.versionobserver.support.TestVersionConfig;
 import dev.versionobserver.version.AppVersion;
-import dev.versionobserver.version.CompatibilityPolicy;
 import dev.versionobserver.version.OwnVersion;
 import dev.versionobserver.version.PublicationPolicy;
 import dev.versionobserver.version.VersionConfig;
@@ -21,17 +21,7 @@ class GreetingsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final VersionConfig config = new VersionConfig() {
-        @Override
-        public String app() {
-            return "2.0.0";
-        }
-
-        @Override
-        public CompatibilityPolicy compatibility() {
-            return CompatibilityPolicy.MAJOR;
-        }
-    };
+    private final VersionConfig config = new TestVersionConfig("2.0.0");
     private final Greetings greetings = new Greetings(new OwnVersion(config), new PodIdentity() {
         @Override
         public String name() {

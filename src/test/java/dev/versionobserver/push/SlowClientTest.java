@@ -16,8 +16,8 @@ import jakarta.websocket.Session;
 import org.junit.jupiter.api.Test;
 
 import dev.versionobserver.publication.VersionPublished;
+import dev.versionobserver.support.TestVersionConfig;
 import dev.versionobserver.version.AppVersion;
-import dev.versionobserver.version.CompatibilityPolicy;
 import dev.versionobserver.version.PublicationPolicy;
 import dev.versionobserver.version.VersionConfig;
 
@@ -70,17 +70,7 @@ class SlowClientTest {
     }
 
     private static SessionRegistry registry() {
-        VersionConfig versions = new VersionConfig() {
-            @Override
-            public String app() {
-                return "1.0.0";
-            }
-
-            @Override
-            public CompatibilityPolicy compatibility() {
-                return CompatibilityPolicy.MAJOR;
-            }
-        };
+        VersionConfig versions = new TestVersionConfig("1.0.0");
         PushConfig push = new PushConfig() {
             @Override
             public java.time.Duration pingInterval() {
