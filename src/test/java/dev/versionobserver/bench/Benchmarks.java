@@ -693,7 +693,7 @@ public final class Benchmarks {
         void run() throws Exception;
     }
 
-    /** The product's storm: three pods; the pages on one, which is deleted as a rollout deletes it. */
+    /** The product's storm: three pods; the pages on one, which the Deployment scales down as a rollout step does. */
     private double[] productStorm(int k) throws Exception {
         System.setProperty("vo.heap", "256m");
         Map<String, String> env = podEnv();
@@ -701,8 +701,13 @@ public final class Benchmarks {
             cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
             List<PodInfo> pods = cluster.pods();
             PodInfo victim = pods.get(0);
+            // The victim leaves as a rollout step's old pod does once its replacement is ready: the Deployment
+            // scales it down. Deleting it instead would have the Deployment start a replacement JVM on the same two
+            // cores in the middle of the storm (measured: storm 6.0 s against 3.7 s for the same jar in the naive
+            // storm's set-up); in a rollout the replacement started, and became ready, before.
+            cluster.setDeletionCost(victim.name(), -1);
             double[] storm = storm(k, new Target(victim.ip(), cluster.port()), pods.stream().skip(1)
-                    .map(p -> new Target(p.ip(), cluster.port())).toList(), () -> cluster.deletePod(victim.name()));
+                    .map(p -> new Target(p.ip(), cluster.port())).toList(), () -> cluster.scale(2));
             cluster.log(victim.name()).lines().filter(l -> l.contains("Closed ") || l.contains("stopped in")
                     || l.contains("Leaving")).forEach(l -> line("   victim: " + l.strip()));
             return storm;
