@@ -228,7 +228,7 @@ public class SessionRegistry {
         }
         channels.closeAll(closing, SocketClose.SHUTTING_DOWN.reason());
         if (!closing.isEmpty()) {
-            LOG.infof("Closed %d WebSocket session(s) with 1001 (going away); handed to their event loops in %d ms",
+            LOG.infof("Closing %d WebSocket session(s) with 1001 (going away): handed to their event loops in %d ms",
                     closing.size(), (System.nanoTime() - started) / 1_000_000);
         }
     }

@@ -708,7 +708,7 @@ public final class Benchmarks {
             cluster.setDeletionCost(victim.name(), -1);
             double[] storm = storm(k, new Target(victim.ip(), cluster.port()), pods.stream().skip(1)
                     .map(p -> new Target(p.ip(), cluster.port())).toList(), () -> cluster.scale(2));
-            cluster.log(victim.name()).lines().filter(l -> l.contains("Closed ") || l.contains("stopped in")
+            cluster.log(victim.name()).lines().filter(l -> l.contains("with 1001 (going away)") || l.contains("stopped in")
                     || l.contains("Leaving")).forEach(l -> line("   victim: " + l.strip()));
             return storm;
         } finally {
