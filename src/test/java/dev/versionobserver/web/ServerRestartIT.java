@@ -24,7 +24,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.versionobserver.support.Browser;
 import dev.versionobserver.support.ServiceProcess;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
 
 /**
@@ -150,13 +149,18 @@ class ServerRestartIT {
     /** A socket watched with Vert.x's client, which reports no status when a connection ends without a close frame. */
     private record ObservedSocket(CompletableFuture<String> firstMessage, CompletableFuture<Optional<Short>> closed) {
 
+        /**
+         * Handlers are attached in the connect's completion, as the benchmarks' clients do (no hello missing in
+         * hundreds of thousands of sockets this session). With a {@code ClientWebSocket} given its handlers before
+         * {@code connect}, one hello in 650 never arrived, once, in a full verify; the cause was not proven (a
+         * client-side race is suspected: the benchmarks' pods greeted every one of their 10 000 pages).
+         */
         static ObservedSocket open(Vertx vertx, int port) throws Exception {
-            ClientWebSocket socket = vertx.createWebSocketClient().webSocket();
             ObservedSocket observed = new ObservedSocket(new CompletableFuture<>(), new CompletableFuture<>());
-            socket.textMessageHandler(observed.firstMessage()::complete);
-            socket.closeHandler(v -> observed.closed().complete(Optional.ofNullable(socket.closeStatusCode())));
-            socket.connect(port, "127.0.0.1", "/version/ws?v=1.0.0").toCompletionStage().toCompletableFuture()
-                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            vertx.createHttpClient().webSocket(port, "127.0.0.1", "/version/ws?v=1.0.0").onSuccess(socket -> {
+                socket.textMessageHandler(observed.firstMessage()::complete);
+                socket.closeHandler(v -> observed.closed().complete(Optional.ofNullable(socket.closeStatusCode())));
+            }).toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
             return observed;
         }
 
