@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -102,14 +103,14 @@ public class SessionRegistry {
         String unknownMessage = new Protocol.NewVersion(event.version().toString(), previous, null).json();
         // Pages of one version share one instance (ClientVersions): staleness is worked out once per version.
         Map<AppVersion, Boolean> staleness = new IdentityHashMap<>();
+        Function<AppVersion, Boolean> staleFor = page -> policy.stale(page, event.version());
         int told = 0;
         for (ClientSession client : sessions.values()) {
             if (event.previous() == null && !client.greetedWithoutVersion) {
                 continue; // the first value this pod learns: only clients greeted without one need it
             }
             client.greetedWithoutVersion = false;
-            Boolean stale = staleness.computeIfAbsent(client.clientVersion, page -> policy.stale(page,
-                    event.version()));
+            Boolean stale = staleness.computeIfAbsent(client.clientVersion, staleFor);
             String message = stale == null ? unknownMessage : stale ? staleMessage : currentMessage;
             if (send(client, message)) {
                 told++;

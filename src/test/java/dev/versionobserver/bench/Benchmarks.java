@@ -660,27 +660,34 @@ public final class Benchmarks {
                     line(String.format("   run %d, product: K=%d accepted in %.2f s; storm moved them in %.2f s", run,
                             k, storm[0], storm[1]));
                 } else {
-                    // A standalone product has no POST /broadcast; its accept is the storm's first figure.
-                    double accept = stack.getKey().equals("product standalone") ? Double.NaN
-                            : naiveFanOut(stack.getValue(), k).acceptSeconds();
-                    if (!Double.isNaN(accept)) {
+                    // A standalone product has no POST /broadcast to time an accept alone with.
+                    String alone = "";
+                    if (!stack.getKey().equals("product standalone")) {
+                        double accept = naiveFanOut(stack.getValue(), k).acceptSeconds();
                         seconds.computeIfAbsent(stack.getKey() + ": accept K", x -> new ArrayList<>()).add(accept);
                         csv("storm", "run,stack,what,seconds", String.format("%d,%s,accept,%.2f", run,
                                 stack.getKey(), accept));
+                        alone = String.format("%.2f s (alone), ", accept);
                     }
                     double[] storm = naiveStorm(stack.getValue(), k);
                     seconds.computeIfAbsent(stack.getKey() + ": storm, first close -> all greeted again",
                             x -> new ArrayList<>()).add(storm[1]);
                     csv("storm", "run,stack,what,seconds", String.format("%d,%s,storm,%.2f", run, stack.getKey(),
                             storm[1]));
-                    line(String.format("   run %d, %s: K=%d accepted in %.2f s (alone), %.2f s (one of three);"
-                            + " storm moved them in %.2f s", run, stack.getKey(), k, accept, storm[0], storm[1]));
+                    line(String.format("   run %d, %s: K=%d accepted in %s%.2f s (one of three);"
+                            + " storm moved them in %.2f s", run, stack.getKey(), k, alone, storm[0], storm[1]));
                 }
             }
         }
         for (Map.Entry<String, List<Double>> figure : seconds.entrySet()) {
             line(String.format("## 4d. K=%d, %s: %s", k, figure.getKey(), stats(figure.getValue(), "s")));
         }
+    }
+
+    /** Prints the lines of a pod's log that contain any of {@code markers}, each prefixed with {@code label}. */
+    private void podLines(LocalCluster cluster, String pod, String label, String... markers) {
+        cluster.log(pod).lines().filter(l -> java.util.Arrays.stream(markers).anyMatch(l::contains))
+                .forEach(l -> line("   " + label + ": " + l.strip()));
     }
 
     /** Where a storm's pages go: one server (a pod's IP and the shared port, or a baseline's own port). */
@@ -708,8 +715,7 @@ public final class Benchmarks {
             cluster.setDeletionCost(victim.name(), -1);
             double[] storm = storm(k, new Target(victim.ip(), cluster.port()), pods.stream().skip(1)
                     .map(p -> new Target(p.ip(), cluster.port())).toList(), () -> cluster.scale(2));
-            cluster.log(victim.name()).lines().filter(l -> l.contains("with 1001 (going away)") || l.contains("stopped in")
-                    || l.contains("Leaving")).forEach(l -> line("   victim: " + l.strip()));
+            podLines(cluster, victim.name(), "victim", "leaves the election", "with 1001 (going away)", "stopped in");
             return storm;
         } finally {
             System.clearProperty("vo.heap");
@@ -1208,9 +1214,8 @@ public final class Benchmarks {
             }
             // The pod's own account: how long it took to join, when it learnt the publication and when its fan-out
             // loop had queued every send.
-            cluster.log(pod.name()).lines().filter(l -> l.contains("Joined the cluster")
-                    || l.contains("Published version changed")
-                    || l.contains("Pushed new version 2.0.0")).forEach(l -> line("   pod: " + l.strip()));
+            podLines(cluster, pod.name(), "pod", "Joined the cluster", "Published version changed",
+                    "Pushed new version 2.0.0");
             load.close();
             return new FanOut(sortedMillisSince(published, arrivals), load.hellos().get(), acceptSeconds);
         } finally {
