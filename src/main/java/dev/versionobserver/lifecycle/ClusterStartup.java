@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
@@ -42,14 +43,16 @@ public class ClusterStartup {
 
     private final ClusterMode mode;
     private final ClusterConfig config;
-    private final ModelWarmup warmup;
-    private final PeerWatcher peers;
-    private final LeasePublicationStore lease;
-    private final LeaderElection election;
+    // Providers, not the beans: a standalone pod never builds the cluster's object graph (the monitor, its HTTP
+    // client for polls, the election), which otherwise cost it ~50 ms of start-up (BENCHMARKS 6b, session 11).
+    private final Provider<ModelWarmup> warmup;
+    private final Provider<PeerWatcher> peers;
+    private final Provider<LeasePublicationStore> lease;
+    private final Provider<LeaderElection> election;
     private volatile Stage stage = Stage.WARMING;
 
-    public ClusterStartup(ClusterMode mode, ClusterConfig config, ModelWarmup warmup, PeerWatcher peers,
-            LeasePublicationStore lease, LeaderElection election) {
+    public ClusterStartup(ClusterMode mode, ClusterConfig config, Provider<ModelWarmup> warmup,
+            Provider<PeerWatcher> peers, Provider<LeasePublicationStore> lease, Provider<LeaderElection> election) {
         this.mode = mode;
         this.config = config;
         this.warmup = warmup;
@@ -63,6 +66,11 @@ public class ClusterStartup {
             stage = Stage.STANDALONE;
             return;
         }
+        // Built on the startup thread, as before: a setting their constructors refuse (e.g. leader timings) still
+        // fails start-up, not a worker later.
+        PeerWatcher watcher = peers.get();
+        LeasePublicationStore store = lease.get();
+        LeaderElection leader = election.get();
         // On the startup thread, before the HTTP server opens: while Quarkus is still starting, its class loader
         // keeps the application's jars open; afterwards it closes them and re-opens a jar for each class loaded
         // (quarkusio/quarkus#13157), and the model's few hundred classes then cost seconds. The warm-up only
@@ -71,12 +79,12 @@ public class ClusterStartup {
         long started = System.nanoTime();
         Duration warm = warm();
         // A worker, not the startup thread: start-up (and the HTTP server) does not wait for the API.
-        Infrastructure.getDefaultWorkerPool().execute(() -> join(started, warm));
+        Infrastructure.getDefaultWorkerPool().execute(() -> join(started, warm, watcher, store, leader));
     }
 
     private Duration warm() {
         try {
-            return warmup.warm();
+            return warmup.get().warm();
         } catch (RuntimeException e) {
             // Only a cost is lost (the first decode builds the deserializers itself): never a pod that cannot join.
             LOG.warnf("Warming the Kubernetes model failed (%s); joining anyway", e.toString());
@@ -84,9 +92,10 @@ public class ClusterStartup {
         }
     }
 
-    private void join(long started, Duration warm) {
+    private void join(long started, Duration warm, PeerWatcher watcher, LeasePublicationStore store,
+            LeaderElection leader) {
         stage = Stage.SYNCING;
-        CompletableFuture<Void> synced = CompletableFuture.allOf(peers.start(), lease.start());
+        CompletableFuture<Void> synced = CompletableFuture.allOf(watcher.start(), store.start());
         try {
             synced.get(config.syncTimeout().toMillis(), TimeUnit.MILLISECONDS);
             stage = Stage.SYNCED;
@@ -103,7 +112,7 @@ public class ClusterStartup {
             stage = Stage.SYNC_TIMED_OUT;
             LOG.warnf("Informers failed to start: %s; ready anyway, they keep retrying", e.toString());
         }
-        election.start();
+        leader.start();
     }
 
     public Stage stage() {

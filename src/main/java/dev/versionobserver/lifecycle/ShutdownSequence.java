@@ -1,10 +1,12 @@
 package dev.versionobserver.lifecycle;
 
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.versionobserver.cluster.ClusterMode;
 import dev.versionobserver.cluster.PeerWatcher;
 import dev.versionobserver.leader.LeaderElection;
 import dev.versionobserver.publication.LeasePublicationStore;
@@ -36,15 +38,19 @@ public class ShutdownSequence {
 
     private final SocketAdmission admission;
     private final SessionRegistry sessions;
-    private final LeaderElection election;
-    private final LeasePublicationStore lease;
-    private final PeerWatcher peers;
+    private final ClusterMode mode;
+    // Providers, as in ClusterStartup: readiness holds this bean, and a standalone pod never builds the cluster's
+    // object graph.
+    private final Provider<LeaderElection> election;
+    private final Provider<LeasePublicationStore> lease;
+    private final Provider<PeerWatcher> peers;
     private volatile Phase phase = Phase.RUNNING;
 
-    public ShutdownSequence(SocketAdmission admission, SessionRegistry sessions, LeaderElection election,
-            LeasePublicationStore lease, PeerWatcher peers) {
+    public ShutdownSequence(SocketAdmission admission, SessionRegistry sessions, ClusterMode mode,
+            Provider<LeaderElection> election, Provider<LeasePublicationStore> lease, Provider<PeerWatcher> peers) {
         this.admission = admission;
         this.sessions = sessions;
+        this.mode = mode;
         this.election = election;
         this.lease = lease;
         this.peers = peers;
@@ -57,9 +63,11 @@ public class ShutdownSequence {
     void onShutdown(@Observes ShutdownEvent event) {
         drain(); // a no-op after the pre-shutdown phase; the whole of it when that phase is disabled
         phase = Phase.STOPPING;
-        election.stop();
-        lease.stop();
-        peers.stop();
+        if (mode.enabled()) {
+            election.get().stop();
+            lease.get().stop();
+            peers.get().stop();
+        }
     }
 
     /** Steps 1-3, once. */

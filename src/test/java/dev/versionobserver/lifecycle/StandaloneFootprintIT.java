@@ -17,21 +17,27 @@ import dev.versionobserver.support.WsClient;
 /**
  * Standalone mode loads nothing it does not need (issue: start-up within 1.2x of a bare WebSocket app): on the
  * packaged jar, serving its page, {@code /version} and a socket's greeting and ping never builds the Kubernetes
- * client, its API model or a data-binding Jackson mapper. Proven from the JVM's own class-loading log, so a
+ * client, its API model, a data-binding Jackson mapper or the cluster's object graph (the monitor's poll client, the
+ * peer view). Proven from the JVM's own class-loading log, so a
  * dependency that starts loading them again fails here, not only in a benchmark.
  */
 class StandaloneFootprintIT {
 
-    /** Loaded only when a fabric8 client, the model's mapper, or any ObjectMapper that (de)serialises is built. */
+    /**
+     * Loaded only when a fabric8 client, the model's mapper, any ObjectMapper that (de)serialises, or the cluster's
+     * graph (the Vert.x HTTP client the monitor polls peers with, the peer view) is built.
+     */
     private static final List<String> NOT_IN_STANDALONE = List.of(
             "io.fabric8.kubernetes.api.model.Pod ",
             "io.fabric8.kubernetes.client.impl.KubernetesClientImpl ",
             "io.fabric8.kubernetes.model.jackson.UnmatchedFieldTypeModule ",
             "com.fasterxml.jackson.databind.ser.BeanSerializerFactory ",
-            "com.fasterxml.jackson.databind.deser.BeanDeserializerFactory ");
+            "com.fasterxml.jackson.databind.deser.BeanDeserializerFactory ",
+            "io.vertx.core.http.impl.HttpClientImpl ",
+            "dev.versionobserver.cluster.PeerView ");
 
     @Test
-    void servingPagesVersionAndSocketsLoadsNoKubernetesClientAndNoDataBinding() throws Exception {
+    void servingPagesVersionAndSocketsLoadsNoKubernetesClientNoDataBindingAndNoClusterGraph() throws Exception {
         Path log = Files.createTempFile(Path.of("target"), "standalone-classes", ".log");
         try (ServiceProcess pod = ServiceProcess.start("127.0.0.1", ServiceProcess.freePort(), ServiceProcess.env(),
                 List.of("-Xlog:class+load=info:file=" + log))) {
