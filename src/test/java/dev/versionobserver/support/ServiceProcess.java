@@ -28,8 +28,16 @@ public final class ServiceProcess implements AutoCloseable {
     public static final Path JAR = Path.of(System.getProperty("vo.jar", "target/quarkus-app/quarkus-run.jar"));
     /** What Vert.x' BlockedThreadChecker logs ("Thread Thread[...] has been blocked for 2345 ms, ..."). */
     public static final String BLOCKED_THREAD = "has been blocked for";
-    /** Small heap ({@code -Dvo.heap}, read at each start), SerialGC, C1 only: many processes on two cores. */
+    /**
+     * Small heap ({@code -Dvo.heap}, read at each start), SerialGC, C1 only: many processes on two cores.
+     * {@code -Dvo.jvmFlags="..."} (space-separated) replaces them, e.g. to run a benchmark's pods and baselines alike
+     * with the image's flags.
+     */
     private static List<String> harnessFlags() {
+        String flags = System.getProperty("vo.jvmFlags", "");
+        if (!flags.isBlank()) {
+            return List.of(flags.strip().split("\\s+"));
+        }
         return List.of("-Xmx" + System.getProperty("vo.heap", "128m"), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     }
 
