@@ -44,7 +44,7 @@ public class ClusterStartup {
     private final ClusterMode mode;
     private final ClusterConfig config;
     // Providers, not the beans: a standalone pod never builds the cluster's object graph (the monitor, its HTTP
-    // client for polls, the election), which otherwise cost it ~50 ms of start-up (BENCHMARKS 6b, session 11).
+    // client for polls, the election): ~60 classes and ~30 ms of its start-up (BENCHMARKS 6b, session 11).
     private final Provider<ModelWarmup> warmup;
     private final Provider<PeerWatcher> peers;
     private final Provider<LeasePublicationStore> lease;

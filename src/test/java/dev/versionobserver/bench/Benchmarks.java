@@ -652,7 +652,7 @@ public final class Benchmarks {
             for (Map.Entry<String, Path> stack : inTurn(stacks, run)) {
                 if (stack.getKey().equals("product")) {
                     // Both roles every round: a leading victim also hands the Lease over during the storm (session
-                    // 11, warm rounds: 3.35-3.38 s leading, 3.39-3.40 s following; no cost seen).
+                    // 11, median of 3: 3.4 s leading, 3.5 s following; no cost seen).
                     for (boolean leads : new boolean[] { false, true }) {
                         String role = leads ? "victim leads" : "victim follows";
                         double[] storm = productStorm(k, leads);
