@@ -85,8 +85,14 @@ class ServerRestartIT {
             for (int i = 0; i < sockets; i++) {
                 observed.add(ObservedSocket.open(vertx, port));
             }
-            for (ObservedSocket socket : observed) {
-                assertThat(socket.hello()).contains("\"hello\"");
+            for (int i = 0; i < observed.size(); i++) {
+                // A hello missed once in a full verify (sessions 10 and 11), cause unknown: fail saying which
+                // socket, whether it was closed, and what the server logged.
+                int socket = i;
+                assertThat(observed.get(i).helloOrWhy()).as(() -> "socket " + socket + " of " + sockets
+                        + "; the server's warnings and errors:\n" + pod.output().lines()
+                                .filter(l -> l.contains("WARN") || l.contains("ERROR")).limit(50)
+                                .collect(java.util.stream.Collectors.joining("\n"))).contains("\"hello\"");
             }
 
             assertThat(pod.terminate(WAIT)).as("JVM exit code after SIGTERM").isEqualTo(143);
@@ -166,6 +172,16 @@ class ServerRestartIT {
 
         String hello() throws Exception {
             return firstMessage.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+
+        /** The first message, or why there is none (closed with a status before any message, or nothing at all). */
+        String helloOrWhy() throws Exception {
+            try {
+                return firstMessage.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                return closed.isDone() ? "no message; closed with status " + closed.get().map(String::valueOf)
+                        .orElse("none (no close frame)") : "no message and still open after " + WAIT;
+            }
         }
 
         Optional<Short> closeStatus() throws Exception {
