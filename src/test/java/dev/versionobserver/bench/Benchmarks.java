@@ -755,8 +755,12 @@ public final class Benchmarks {
                         "100000")).awaitReady(WAIT));
             }
             ServiceProcess victim = servers.get(0);
-            return storm(k, new Target("127.0.0.1", victim.port()), servers.stream().skip(1)
+            double[] storm = storm(k, new Target("127.0.0.1", victim.port()), servers.stream().skip(1)
                     .map(p -> new Target("127.0.0.1", p.port())).toList(), victim::signalTerm);
+            // The product's jar says when it handed its closes over and when it stopped (the baselines say nothing).
+            victim.output().lines().filter(l -> l.contains("with 1001 (going away)") || l.contains("stopped in"))
+                    .forEach(l -> line("   victim: " + l.strip()));
+            return storm;
         } finally {
             for (ServiceProcess server : servers) {
                 server.close();
