@@ -438,23 +438,26 @@ public final class Benchmarks {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
             inFlight.acquire();
-            // Bounded handshakes: one that never completes counts as failed instead of holding the run.
-            ws.webSocket(new WebSocketConnectOptions().setPort(port).setHost(host.apply(i))
+            String target = host.apply(i);
+            // Bounded handshakes: one that never completes counts as failed instead of holding the run. Started on
+            // an event loop, so that the message handler is set in the task that completes the handshake, before
+            // the hello can be read (as ServerRestartIT's sockets, session 11).
+            vertx.runOnContext(start -> ws.webSocket(new WebSocketConnectOptions().setPort(port).setHost(target)
                     .setURI("/version/ws?v=1.0.0").setTimeout(15_000)).onComplete(r -> {
-                inFlight.release();
-                if (r.failed()) {
-                    load.failed().incrementAndGet();
-                    return;
-                }
-                load.sockets().add(r.result());
-                r.result().textMessageHandler(text -> {
-                    if (text.contains("\"hello\"")) {
-                        load.hellos().incrementAndGet();
-                    } else {
-                        onOtherText.accept(text);
-                    }
-                });
-            });
+                        inFlight.release();
+                        if (r.failed()) {
+                            load.failed().incrementAndGet();
+                            return;
+                        }
+                        load.sockets().add(r.result());
+                        r.result().textMessageHandler(text -> {
+                            if (text.contains("\"hello\"")) {
+                                load.hellos().incrementAndGet();
+                            } else {
+                                onOtherText.accept(text);
+                            }
+                        });
+                    }));
         }
         return load;
     }
@@ -537,7 +540,7 @@ public final class Benchmarks {
     void notificationLatencySpread(int k, int processes) throws Exception {
         System.setProperty("vo.heap", "512m");
         try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withRollout(1.0, 0.0)
-                .withEnv(FAST_ELECTION), line -> { })) {
+                .withEnv(FAST_ELECTION), line -> { }); StallProbe stalls = stallProbe(cluster)) {
             String hosts = String.join(",", heldRollout(cluster).stream().map(PodInfo::ip).toList());
             List<ClientProcess> clients = new ArrayList<>();
             try {
@@ -568,6 +571,7 @@ public final class Benchmarks {
                         + "(%d greeted, %d refused, %d told): convergence -> new_version: p50 %.0f ms, p95 %.0f ms, "
                         + "p99 %.0f ms, max %.0f ms (goal p99 <= 1 s)", k, processes, greeted, refused, ms.size(),
                         percentile(ms, 50), percentile(ms, 95), percentile(ms, 99), ms.get(ms.size() - 1)));
+                line("## 1. K=" + k + ": " + stalls.summary());
             } finally {
                 for (ClientProcess client : clients) {
                     client.close();
@@ -648,6 +652,7 @@ public final class Benchmarks {
             stacks.put("product standalone", ServiceProcess.JAR);
         }
         Map<String, List<Double>> seconds = new TreeMap<>();
+        Map<String, List<Double>> stallMs = new TreeMap<>();
         for (int run = 1 - warmups(); run <= runs; run++) {
             for (Map.Entry<String, Path> stack : inTurn(stacks, run)) {
                 if (stack.getKey().equals("product")) {
@@ -657,6 +662,7 @@ public final class Benchmarks {
                         String role = leads ? "victim leads" : "victim follows";
                         double[] storm = productStorm(k, leads);
                         figure(seconds, "product: accept K on one pod", run).add(storm[0]);
+                        figure(stallMs, "product (" + role + ")", run).add(storm[2]);
                         figure(seconds, "product (" + role + "): storm, first close -> all greeted again", run)
                                 .add(storm[1]);
                         csv("storm", "run,stack,what,seconds", String.format("%d,product,accept,%.2f", run,
@@ -688,6 +694,11 @@ public final class Benchmarks {
         }
         for (Map.Entry<String, List<Double>> figure : seconds.entrySet()) {
             line(String.format("## 4d. K=%d, %s: %s", k, figure.getKey(), stats(figure.getValue(), "s")));
+        }
+        for (Map.Entry<String, List<Double>> figure : stallMs.entrySet()) {
+            line(String.format("## 4d. K=%d, %s: longest event-loop stall seen from outside (ping round-trip every"
+                    + " 100 ms on each ready pod, accept to storm's end): %s", k, figure.getKey(),
+                    stats(figure.getValue(), "ms")));
         }
     }
 
@@ -727,13 +738,19 @@ public final class Benchmarks {
             // cores in the middle of the storm (measured: storm 6.0 s against 3.7 s for the same jar in the naive
             // storm's set-up); in a rollout the replacement started, and became ready, before.
             cluster.setDeletionCost(victim.name(), -1);
-            double[] storm = storm(k, new Target(victim.ip(), cluster.port()), pods.stream()
-                    .map(p -> new Target(p.ip(), cluster.port())).toList(), () -> cluster.scale(2));
+            double[] storm;
+            double stall;
+            try (StallProbe stalls = stallProbe(cluster)) {
+                storm = storm(k, new Target(victim.ip(), cluster.port()), pods.stream()
+                        .map(p -> new Target(p.ip(), cluster.port())).toList(), () -> cluster.scale(2));
+                stall = stalls.maxMs();
+                line("   " + stalls.summary());
+            }
             podLines(cluster, victim.name(), "victim", "leaves the election", "with 1001 (going away)", "stopped in");
             for (PodInfo survivor : pods) {
                 podLines(cluster, survivor.name(), "survivor", "Leader election", "Published", "WARN");
             }
-            return storm;
+            return new double[] { storm[0], storm[1], stall };
         } finally {
             System.clearProperty("vo.heap");
         }
@@ -790,8 +807,9 @@ public final class Benchmarks {
         for (int i = 0; i < k; i++) {
             inFlight.acquire();
             Target next = others.get(i % others.size());
-            ws.webSocket(new WebSocketConnectOptions().setHost(victim.host()).setPort(victim.port())
-                    .setURI("/version/ws?v=1.0.0").setTimeout(15_000)).onComplete(r -> {
+            // On an event loop, as in openSockets: the handlers are set before the hello can be read.
+            vertx.runOnContext(start -> ws.webSocket(new WebSocketConnectOptions().setHost(victim.host())
+                    .setPort(victim.port()).setURI("/version/ws?v=1.0.0").setTimeout(15_000)).onComplete(r -> {
                         inFlight.release();
                         if (r.failed()) {
                             failed.incrementAndGet();
@@ -810,7 +828,7 @@ public final class Benchmarks {
                             vertx.setTimer(delay, t -> reconnect(ws, next.host(), next.port(), sockets, regreeted,
                                     lastRegreet, failed, retried, 5));
                         });
-                    });
+                    }));
         }
         await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
                 .until(() -> greeted.get() + failed.get() >= k);
@@ -1164,6 +1182,8 @@ public final class Benchmarks {
         Map<String, List<Double>> p99 = new TreeMap<>();
         Map<String, List<Double>> max = new TreeMap<>();
         Map<String, List<Double>> accept = new TreeMap<>();
+        Map<String, List<Double>> stall = new TreeMap<>();
+        Map<String, List<Double>> fanOutStall = new TreeMap<>();
         for (int run = 1 - warmups(); run <= runs; run++) {
             // A warm-up round runs the smallest K only: it warms the client and the harness, not the servers (each
             // measurement starts its own).
@@ -1183,6 +1203,10 @@ public final class Benchmarks {
                     figure(p50, key, run).add(percentile(ms, 50));
                     figure(p99, key, run).add(percentile(ms, 99));
                     figure(max, key, run).add(ms.get(ms.size() - 1));
+                    if (!Double.isNaN(result.stallMs())) {
+                        figure(stall, key, run).add(result.stallMs());
+                        figure(fanOutStall, key, run).add(result.fanOutStallMs());
+                    }
                     line(String.format("   %s, K=%d, %s: %d greeted in %.2f s; %d told; p50 %.1f ms, p99 %.1f ms,"
                             + " max %.1f ms", round(run), k, stack.getKey(), result.greeted(), result.acceptSeconds(),
                             ms.size(), percentile(ms, 50), percentile(ms, 99), ms.get(ms.size() - 1)));
@@ -1194,10 +1218,16 @@ public final class Benchmarks {
                     + "greeted in %s (%d runs)", key.replaceFirst("^0*", ""), stats(p50.get(key), "ms"),
                     stats(p99.get(key), "ms"), stats(max.get(key), "ms"), stats(accept.get(key), "s"), runs));
         }
+        for (String key : stall.keySet()) {
+            line(String.format("## 4c. K=%s: longest event-loop stall seen from outside (ping round-trip every 100 ms):"
+                    + " whole round %s; publication -> last message %s", key.replaceFirst("^0*", ""),
+                    stats(stall.get(key), "ms"), stats(fanOutStall.get(key), "ms")));
+        }
     }
 
     /** Ms from the trigger to each message, sorted; how many sockets were greeted and how long opening them took. */
-    private record FanOut(List<Double> toldMillis, int greeted, double acceptSeconds) {
+    private record FanOut(List<Double> toldMillis, int greeted, double acceptSeconds, double fanOutStallMs,
+            double stallMs) {
     }
 
     /** The pods' environment of sections 4c and 4d: FAST_ELECTION, plus -Dbench.podEnv=NAME=VALUE,... to try. */
@@ -1224,52 +1254,61 @@ public final class Benchmarks {
         try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withEnv(env), line -> { })) {
             cluster.deployAndAwaitPublished("1.0.0", 1, WAIT);
             PodInfo pod = cluster.pods().get(0);
-            ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
-            long opening = System.nanoTime();
-            SocketLoad load = openSockets(k, i -> pod.ip(), cluster.port(), text -> {
-                if (text.contains("\"new_version\"")) {
-                    arrivals.add(System.nanoTime());
-                }
-            });
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
-                    .until(() -> load.hellos().get() + load.failed().get() >= k);
-            double acceptSeconds = (System.nanoTime() - opening) / 1e9;
-            // As the leader's Publisher writes it: the Lease read first, then one fenced PUT, the publication, timed
-            // from just before it. The pod's monitor is not involved. A renewal landing in between is a 409: again.
-            long triggered = 0;
-            for (int attempt = 1; triggered == 0; attempt++) {
-                Lease lease = cluster.client().leases().inNamespace(LocalCluster.NAMESPACE)
-                        .withName(LocalCluster.LEASE).get();
-                lease.getMetadata().getAnnotations().put(LeasePublicationStore.VERSION_ANNOTATION, "2.0.0");
-                lease.getMetadata().getAnnotations().put(LeasePublicationStore.AT_ANNOTATION,
-                        java.time.Instant.now().toString());
-                long before = System.nanoTime();
-                java.time.LocalTime wallClock = java.time.LocalTime.now();
-                try {
-                    cluster.client().resource(lease).update();
-                    triggered = before;
-                    // In the pods' log format: the API hop is the pod's "Published version changed" minus this.
-                    line("   bench: " + wallClock.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
-                            + " Lease written with the publication");
-                } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                    if (e.getCode() != 409 || attempt >= 10) {
-                        throw e;
+            // One socket more on the pod, pinged every 100 ms, from the accept to the last message.
+            try (StallProbe stalls = stallProbe(cluster)) {
+                ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
+                long opening = System.nanoTime();
+                SocketLoad load = openSockets(k, i -> pod.ip(), cluster.port(), text -> {
+                    if (text.contains("\"new_version\"")) {
+                        arrivals.add(System.nanoTime());
+                    }
+                });
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
+                        .until(() -> load.hellos().get() + load.failed().get() >= k);
+                double acceptSeconds = (System.nanoTime() - opening) / 1e9;
+                double acceptStall = stalls.phaseMaxMs();
+                // As the leader's Publisher writes it: the Lease read first, then one fenced PUT, the publication,
+                // timed from just before it. The pod's monitor is not involved. A renewal landing in between is a
+                // 409: again.
+                long triggered = 0;
+                for (int attempt = 1; triggered == 0; attempt++) {
+                    Lease lease = cluster.client().leases().inNamespace(LocalCluster.NAMESPACE)
+                            .withName(LocalCluster.LEASE).get();
+                    lease.getMetadata().getAnnotations().put(LeasePublicationStore.VERSION_ANNOTATION, "2.0.0");
+                    lease.getMetadata().getAnnotations().put(LeasePublicationStore.AT_ANNOTATION,
+                            java.time.Instant.now().toString());
+                    long before = System.nanoTime();
+                    java.time.LocalTime wallClock = java.time.LocalTime.now();
+                    try {
+                        cluster.client().resource(lease).update();
+                        triggered = before;
+                        // In the pods' log format: the API hop is the pod's "Published version changed" minus this.
+                        line("   bench: " + wallClock.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                                + " Lease written with the publication");
+                    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                        if (e.getCode() != 409 || attempt >= 10) {
+                            throw e;
+                        }
                     }
                 }
+                long published = triggered;
+                await().atMost(Duration.ofSeconds(60)).until(() -> arrivals.size() >= load.hellos().get());
+                if (System.getProperty("bench.jfr") != null) {
+                    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+                    new ProcessBuilder(jcmd, Long.toString(pod.pid()), "JFR.dump", "filename="
+                            + System.getProperty("bench.jfr")).inheritIO().start().waitFor(60, TimeUnit.SECONDS);
+                }
+                // The pod's own account: how long it took to join, when it learnt the publication and when its
+                // fan-out loop had queued every send.
+                podLines(cluster, pod.name(), "pod", "Joined the cluster", "Published version changed",
+                        "Pushed new version 2.0.0");
+                double fanOutStall = stalls.phaseMaxMs();
+                line(String.format("   %s; longest while accepting %.0f ms, from the publication to the last message"
+                        + " %.0f ms", stalls.summary(), acceptStall, fanOutStall));
+                load.close();
+                return new FanOut(sortedMillisSince(published, arrivals), load.hellos().get(), acceptSeconds,
+                        fanOutStall, stalls.maxMs());
             }
-            long published = triggered;
-            await().atMost(Duration.ofSeconds(60)).until(() -> arrivals.size() >= load.hellos().get());
-            if (System.getProperty("bench.jfr") != null) {
-                String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-                new ProcessBuilder(jcmd, Long.toString(pod.pid()), "JFR.dump", "filename="
-                        + System.getProperty("bench.jfr")).inheritIO().start().waitFor(60, TimeUnit.SECONDS);
-            }
-            // The pod's own account: how long it took to join, when it learnt the publication and when its fan-out
-            // loop had queued every send.
-            podLines(cluster, pod.name(), "pod", "Joined the cluster", "Published version changed",
-                    "Pushed new version 2.0.0");
-            load.close();
-            return new FanOut(sortedMillisSince(published, arrivals), load.hellos().get(), acceptSeconds);
         } finally {
             System.clearProperty("vo.heap");
         }
@@ -1292,7 +1331,9 @@ public final class Benchmarks {
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
             await().atMost(Duration.ofSeconds(60)).until(() -> arrivals.size() >= load.hellos().get());
             load.close();
-            return new FanOut(sortedMillisSince(triggered, arrivals), load.hellos().get(), acceptSeconds);
+            // A naive endpoint answers no ping: no stall figure.
+            return new FanOut(sortedMillisSince(triggered, arrivals), load.hellos().get(), acceptSeconds, Double.NaN,
+                    Double.NaN);
         } finally {
             System.clearProperty("vo.heap");
         }
@@ -1389,17 +1430,22 @@ public final class Benchmarks {
      * {@code new_version} (pages open before the publication only). Raw samples: target/bench-handover.csv.
      * {@code -Dvo.jar=...} runs another build's jar under the same harness (before/after).
      */
+    /** Pings every ready pod of {@code cluster} (#15 item 2: the longest event-loop stall, seen from outside). */
+    private static StallProbe stallProbe(LocalCluster cluster) {
+        return new StallProbe(() -> {
+            Map<String, URI> ready = new LinkedHashMap<>();
+            cluster.pods().stream().filter(PodInfo::ready)
+                    .forEach(p -> ready.put(p.name() + "#" + p.restarts(), cluster.socketUri(p, "1.0.0")));
+            return ready;
+        });
+    }
+
     void handover(int rollouts) throws Exception {
         List<Double> told = new ArrayList<>();
         List<String> csv = new ArrayList<>(List.of("rollout,version,leader_before,page,told_ms"));
         try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withPreStop(Duration.ofSeconds(5)),
                 line -> { });
-                StallProbe stalls = new StallProbe(() -> {
-                    Map<String, URI> ready = new LinkedHashMap<>();
-                    cluster.pods().stream().filter(PodInfo::ready)
-                            .forEach(p -> ready.put(p.name() + "#" + p.restarts(), cluster.socketUri(p, "1.0.0")));
-                    return ready;
-                })) {
+                StallProbe stalls = stallProbe(cluster)) {
             cluster.deployAndAwaitPublished("1.0.0", 3, WAIT);
             for (int i = 0; i < rollouts; i++) {
                 String version = (i + 2) + ".0.0";

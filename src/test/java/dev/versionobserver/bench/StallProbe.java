@@ -31,6 +31,7 @@ final class StallProbe implements AutoCloseable {
         return t;
     });
     private volatile double maxMs;
+    private double phaseMaxMs; // guarded by this
     private volatile String maxPod = "-";
     private volatile long samples;
 
@@ -72,8 +73,9 @@ final class StallProbe implements AutoCloseable {
         }
     }
 
-    private void record(String pod, double ms) {
+    private synchronized void record(String pod, double ms) {
         samples++;
+        phaseMaxMs = Math.max(phaseMaxMs, ms);
         if (ms > maxMs) {
             maxMs = ms;
             maxPod = pod;
@@ -93,6 +95,16 @@ final class StallProbe implements AutoCloseable {
     /** The longest ping round-trip seen so far, in ms. */
     double maxMs() {
         return maxMs;
+    }
+
+    /**
+     * The longest round-trip since the previous call (or the start), in ms, so that a benchmark can tell its phases
+     * apart (e.g. an accept burst from the fan-out after it); {@link #maxMs()} keeps the longest of the whole run.
+     */
+    synchronized double phaseMaxMs() {
+        double phase = phaseMaxMs;
+        phaseMaxMs = 0;
+        return phase;
     }
 
     /** One line for the report: the longest round-trip, where, out of how many samples. */
