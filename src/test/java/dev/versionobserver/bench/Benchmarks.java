@@ -642,7 +642,8 @@ public final class Benchmarks {
      * uniform 0-500 ms delay, the first backoff step with full jitter) to one of the two other pods, as the
      * Service would spread them. Measured: from the first close to the last page greeted again. Next to it, in the
      * same run with the same client, how long each naive baseline takes to accept K sockets (200 handshakes in
-     * flight), and the product's own accept time for the K sockets on one pod.
+     * flight), the product's own accept time for the K sockets on one pod, and the product pods' longest stall seen
+     * from outside (a probe socket on each ready pod, pinged every 100 ms).
      */
     void storm(int k, int runs) throws Exception {
         Map<String, Path> stacks = stacksSideBySide();
@@ -1247,7 +1248,10 @@ public final class Benchmarks {
         return env;
     }
 
-    /** One pod that follows a Lease the bench writes; K sockets on it; ms from the write to each new_version. */
+    /**
+     * One pod that follows a Lease the bench writes; K sockets on it; ms from the write to each new_version, and the
+     * pod's longest stall seen from outside (a probe socket pinged every 100 ms).
+     */
     private FanOut productFanOut(int k) throws Exception {
         System.setProperty("vo.heap", "256m");
         Map<String, String> env = podEnv();
