@@ -40,6 +40,7 @@ import dev.versionobserver.publication.LeasePublicationStore;
 import dev.versionobserver.support.FakeCluster;
 import dev.versionobserver.support.AppBuild;
 import dev.versionobserver.support.ServiceProcess;
+import dev.versionobserver.support.VertxSockets;
 import dev.versionobserver.support.StandInPeer;
 import dev.versionobserver.support.WsClient;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -438,26 +439,24 @@ public final class Benchmarks {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
             inFlight.acquire();
-            String target = host.apply(i);
-            // Bounded handshakes: one that never completes counts as failed instead of holding the run. Started on
-            // an event loop, so that the message handler is set in the task that completes the handshake, before
-            // the hello can be read (as ServerRestartIT's sockets, session 11).
-            vertx.runOnContext(start -> ws.webSocket(new WebSocketConnectOptions().setPort(port).setHost(target)
-                    .setURI("/version/ws?v=1.0.0").setTimeout(15_000)).onComplete(r -> {
-                        inFlight.release();
-                        if (r.failed()) {
-                            load.failed().incrementAndGet();
-                            return;
-                        }
-                        load.sockets().add(r.result());
-                        r.result().textMessageHandler(text -> {
+            // Bounded handshakes: one that never completes counts as failed instead of holding the run. Handlers set
+            // before the hello can be read (VertxSockets).
+            VertxSockets.connect(vertx, ws, new WebSocketConnectOptions().setPort(port).setHost(host.apply(i))
+                    .setURI("/version/ws?v=1.0.0").setTimeout(15_000), socket -> {
+                        load.sockets().add(socket);
+                        socket.textMessageHandler(text -> {
                             if (text.contains("\"hello\"")) {
                                 load.hellos().incrementAndGet();
                             } else {
                                 onOtherText.accept(text);
                             }
                         });
-                    }));
+                    }).onComplete(r -> {
+                        inFlight.release();
+                        if (r.failed()) {
+                            load.failed().incrementAndGet();
+                        }
+                    });
         }
         return load;
     }
@@ -661,17 +660,17 @@ public final class Benchmarks {
                     // 11, median of 3: 3.4 s leading, 3.5 s following; no cost seen).
                     for (boolean leads : new boolean[] { false, true }) {
                         String role = leads ? "victim leads" : "victim follows";
-                        double[] storm = productStorm(k, leads);
-                        figure(seconds, "product: accept K on one pod", run).add(storm[0]);
-                        figure(stallMs, "product (" + role + ")", run).add(storm[2]);
+                        StormRun storm = productStorm(k, leads);
+                        figure(seconds, "product: accept K on one pod", run).add(storm.acceptSeconds());
+                        figure(stallMs, "product (" + role + ")", run).add(storm.stallMs());
                         figure(seconds, "product (" + role + "): storm, first close -> all greeted again", run)
-                                .add(storm[1]);
+                                .add(storm.stormSeconds());
                         csv("storm", "run,stack,what,seconds", String.format("%d,product,accept,%.2f", run,
-                                storm[0]));
+                                storm.acceptSeconds()));
                         csv("storm", "run,stack,what,seconds", String.format("%d,product (%s),storm,%.2f", run,
-                                role, storm[1]));
+                                role, storm.stormSeconds()));
                         line(String.format("   %s, product (%s): K=%d accepted in %.2f s; storm moved them in %.2f s",
-                                round(run), role, k, storm[0], storm[1]));
+                                round(run), role, k, storm.acceptSeconds(), storm.stormSeconds()));
                     }
                 } else {
                     // A standalone product has no POST /broadcast to time an accept alone with.
@@ -683,13 +682,14 @@ public final class Benchmarks {
                                 stack.getKey(), accept));
                         alone = String.format("%.2f s (alone), ", accept);
                     }
-                    double[] storm = naiveStorm(stack.getValue(), k);
+                    StormRun storm = naiveStorm(stack.getValue(), k);
                     figure(seconds, stack.getKey() + ": storm, first close -> all greeted again", run)
-                            .add(storm[1]);
+                            .add(storm.stormSeconds());
                     csv("storm", "run,stack,what,seconds", String.format("%d,%s,storm,%.2f", run, stack.getKey(),
-                            storm[1]));
+                            storm.stormSeconds()));
                     line(String.format("   %s, %s: K=%d accepted in %s%.2f s (one of three); storm moved them in"
-                            + " %.2f s", round(run), stack.getKey(), k, alone, storm[0], storm[1]));
+                            + " %.2f s", round(run), stack.getKey(), k, alone, storm.acceptSeconds(),
+                            storm.stormSeconds()));
                 }
             }
         }
@@ -709,6 +709,14 @@ public final class Benchmarks {
                 .forEach(l -> line("   " + label + ": " + l.strip()));
     }
 
+    /** One storm: accepting K on the victim, moving them, and the product pods' longest stall (NaN: not probed). */
+    private record StormRun(double acceptSeconds, double stormSeconds, double stallMs) {
+
+        StormRun withStall(double ms) {
+            return new StormRun(acceptSeconds, stormSeconds, ms);
+        }
+    }
+
     /** Where a storm's pages go: one server (a pod's IP and the shared port, or a baseline's own port). */
     private record Target(String host, int port) {
     }
@@ -723,7 +731,7 @@ public final class Benchmarks {
      * The product's storm: three pods; the pages on one (the Lease holder or not, as {@code victimLeads} says), which
      * the Deployment scales down as a rollout step does.
      */
-    private double[] productStorm(int k, boolean victimLeads) throws Exception {
+    private StormRun productStorm(int k, boolean victimLeads) throws Exception {
         System.setProperty("vo.heap", "256m");
         Map<String, String> env = podEnv();
         try (LocalCluster cluster = new LocalCluster(LocalCluster.Options.defaults().withEnv(env), line -> { })) {
@@ -739,19 +747,18 @@ public final class Benchmarks {
             // cores in the middle of the storm (measured: storm 6.0 s against 3.7 s for the same jar in the naive
             // storm's set-up); in a rollout the replacement started, and became ready, before.
             cluster.setDeletionCost(victim.name(), -1);
-            double[] storm;
-            double stall;
+            StormRun storm;
             try (StallProbe stalls = stallProbe(cluster)) {
                 storm = storm(k, new Target(victim.ip(), cluster.port()), pods.stream()
-                        .map(p -> new Target(p.ip(), cluster.port())).toList(), () -> cluster.scale(2));
-                stall = stalls.maxMs();
+                        .map(p -> new Target(p.ip(), cluster.port())).toList(), () -> cluster.scale(2))
+                        .withStall(stalls.maxMs());
                 line("   " + stalls.summary());
             }
             podLines(cluster, victim.name(), "victim", "leaves the election", "with 1001 (going away)", "stopped in");
             for (PodInfo survivor : pods) {
                 podLines(cluster, survivor.name(), "survivor", "Leader election", "Published", "WARN");
             }
-            return new double[] { storm[0], storm[1], stall };
+            return storm;
         } finally {
             System.clearProperty("vo.heap");
         }
@@ -762,7 +769,7 @@ public final class Benchmarks {
      * kubelet sends it). Same client, same reconnect rule, same JVM flags: what the storm costs without the
      * product's machinery.
      */
-    private double[] naiveStorm(Path jar, int k) throws Exception {
+    private StormRun naiveStorm(Path jar, int k) throws Exception {
         System.setProperty("vo.heap", "256m");
         List<ServiceProcess> servers = new ArrayList<>();
         try {
@@ -773,7 +780,7 @@ public final class Benchmarks {
                         "100000")).awaitReady(WAIT));
             }
             ServiceProcess victim = servers.get(0);
-            double[] storm = storm(k, new Target("127.0.0.1", victim.port()), servers.stream().skip(1)
+            StormRun storm = storm(k, new Target("127.0.0.1", victim.port()), servers.stream().skip(1)
                     .map(p -> new Target("127.0.0.1", p.port())).toList(), victim::signalTerm);
             // The product's jar says when it handed its closes over and when it stopped (the baselines say nothing).
             victim.output().lines().filter(l -> l.contains("with 1001 (going away)") || l.contains("stopped in"))
@@ -791,7 +798,7 @@ public final class Benchmarks {
      * Seconds to accept K sockets on {@code victim} (200 handshakes in flight), and, once {@code kill} has run, from
      * the first close to the last page greeted again by one of {@code others} (page i goes to others[i % n]).
      */
-    private double[] storm(int k, Target victim, List<Target> others, Kill kill) throws Exception {
+    private StormRun storm(int k, Target victim, List<Target> others, Kill kill) throws Exception {
         io.vertx.core.http.HttpClient ws = vertx.createHttpClient(new HttpClientOptions()
                 .setMaxWebSockets(2 * k + 10).setConnectTimeout(10_000));
         AtomicInteger greeted = new AtomicInteger();
@@ -808,15 +815,8 @@ public final class Benchmarks {
         for (int i = 0; i < k; i++) {
             inFlight.acquire();
             Target next = others.get(i % others.size());
-            // On an event loop, as in openSockets: the handlers are set before the hello can be read.
-            vertx.runOnContext(start -> ws.webSocket(new WebSocketConnectOptions().setHost(victim.host())
-                    .setPort(victim.port()).setURI("/version/ws?v=1.0.0").setTimeout(15_000)).onComplete(r -> {
-                        inFlight.release();
-                        if (r.failed()) {
-                            failed.incrementAndGet();
-                            return;
-                        }
-                        WebSocket socket = r.result();
+            VertxSockets.connect(vertx, ws, new WebSocketConnectOptions().setHost(victim.host())
+                    .setPort(victim.port()).setURI("/version/ws?v=1.0.0").setTimeout(15_000), socket -> {
                         sockets.add(socket);
                         socket.textMessageHandler(text -> greeted.incrementAndGet());
                         socket.closeHandler(closed -> {
@@ -829,7 +829,12 @@ public final class Benchmarks {
                             vertx.setTimer(delay, t -> reconnect(ws, next.host(), next.port(), sockets, regreeted,
                                     lastRegreet, failed, retried, 5));
                         });
-                    }));
+                    }).onComplete(r -> {
+                        inFlight.release();
+                        if (r.failed()) {
+                            failed.incrementAndGet();
+                        }
+                    });
         }
         await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
                 .until(() -> greeted.get() + failed.get() >= k);
@@ -847,7 +852,7 @@ public final class Benchmarks {
         if (failed.get() > 0) {
             line("   (" + failed.get() + " handshakes failed for good)");
         }
-        return new double[] { accept, storm };
+        return new StormRun(accept, storm, Double.NaN);
     }
 
     /** The host's count of connections dropped because a listen queue was full (from /proc/net/netstat). */
@@ -1271,31 +1276,7 @@ public final class Benchmarks {
                         .until(() -> load.hellos().get() + load.failed().get() >= k);
                 double acceptSeconds = (System.nanoTime() - opening) / 1e9;
                 double acceptStall = stalls.phaseMaxMs();
-                // As the leader's Publisher writes it: the Lease read first, then one fenced PUT, the publication,
-                // timed from just before it. The pod's monitor is not involved. A renewal landing in between is a
-                // 409: again.
-                long triggered = 0;
-                for (int attempt = 1; triggered == 0; attempt++) {
-                    Lease lease = cluster.client().leases().inNamespace(LocalCluster.NAMESPACE)
-                            .withName(LocalCluster.LEASE).get();
-                    lease.getMetadata().getAnnotations().put(LeasePublicationStore.VERSION_ANNOTATION, "2.0.0");
-                    lease.getMetadata().getAnnotations().put(LeasePublicationStore.AT_ANNOTATION,
-                            java.time.Instant.now().toString());
-                    long before = System.nanoTime();
-                    java.time.LocalTime wallClock = java.time.LocalTime.now();
-                    try {
-                        cluster.client().resource(lease).update();
-                        triggered = before;
-                        // In the pods' log format: the API hop is the pod's "Published version changed" minus this.
-                        line("   bench: " + wallClock.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
-                                + " Lease written with the publication");
-                    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                        if (e.getCode() != 409 || attempt >= 10) {
-                            throw e;
-                        }
-                    }
-                }
-                long published = triggered;
+                long published = writePublication(cluster, "2.0.0");
                 await().atMost(Duration.ofSeconds(60)).until(() -> arrivals.size() >= load.hellos().get());
                 if (System.getProperty("bench.jfr") != null) {
                     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
@@ -1315,6 +1296,34 @@ public final class Benchmarks {
             }
         } finally {
             System.clearProperty("vo.heap");
+        }
+    }
+
+    /**
+     * Publishes {@code version} as the leader's {@code Publisher} writes it: the Lease read first, then one fenced
+     * PUT; the pod's monitor is not involved. A renewal landing in between is a 409: again. Returns the nanoTime just
+     * before the PUT that landed, and prints its wall-clock time in the pods' log format (the API hop is the pod's
+     * "Published version changed" minus this).
+     */
+    private long writePublication(LocalCluster cluster, String version) {
+        for (int attempt = 1;; attempt++) {
+            Lease lease = cluster.client().leases().inNamespace(LocalCluster.NAMESPACE).withName(LocalCluster.LEASE)
+                    .get();
+            lease.getMetadata().getAnnotations().put(LeasePublicationStore.VERSION_ANNOTATION, version);
+            lease.getMetadata().getAnnotations().put(LeasePublicationStore.AT_ANNOTATION,
+                    java.time.Instant.now().toString());
+            long before = System.nanoTime();
+            java.time.LocalTime wallClock = java.time.LocalTime.now();
+            try {
+                cluster.client().resource(lease).update();
+                line("   bench: " + wallClock.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                        + " Lease written with the publication");
+                return before;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 10) {
+                    throw e;
+                }
+            }
         }
     }
 

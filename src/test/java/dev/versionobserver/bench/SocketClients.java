@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
+import dev.versionobserver.support.VertxSockets;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -47,25 +48,23 @@ public final class SocketClients {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
             inFlight.acquire();
-            String host = hosts[i % hosts.length];
-            // On an event loop: the message handler is set in the task that completes the handshake, before the
-            // hello can be read (from this thread, one socket in thousands could miss it; Benchmarks.openSockets).
-            vertx.runOnContext(start -> client.webSocket(new WebSocketConnectOptions().setHost(host).setPort(port)
-                    .setURI("/version/ws?v=1.0.0").setTimeout(15_000)).onComplete(r -> {
-                        inFlight.release();
-                        if (r.failed()) {
-                            failed.incrementAndGet();
-                            return;
-                        }
-                        r.result().textMessageHandler(text -> {
-                            if (text.contains("\"hello\"")) {
-                                hellos.incrementAndGet();
-                            } else {
-                                arrivals.add(System.nanoTime());
-                            }
-                        });
-                    }));
+            // Handlers set before the hello can be read (VertxSockets); the completion only counts.
+            VertxSockets.connect(vertx, client, new WebSocketConnectOptions().setHost(hosts[i % hosts.length])
+                    .setPort(port).setURI("/version/ws?v=1.0.0").setTimeout(15_000), socket -> socket
+                            .textMessageHandler(text -> {
+                                if (text.contains("\"hello\"")) {
+                                    hellos.incrementAndGet();
+                                } else {
+                                    arrivals.add(System.nanoTime());
+                                }
+                            })).onComplete(r -> {
+                                inFlight.release();
+                                if (r.failed()) {
+                                    failed.incrementAndGet();
+                                }
+                            });
         }
+
         awaitAtMost(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
                 () -> hellos.get() + failed.get() >= count);
         System.out.println("READY " + hellos.get() + " " + failed.get());
