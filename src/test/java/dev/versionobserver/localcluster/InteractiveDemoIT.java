@@ -46,10 +46,13 @@ class InteractiveDemoIT {
         List<ProcessHandle> children = List.of();
         try {
             Writer in = new OutputStreamWriter(demo.getOutputStream(), StandardCharsets.UTF_8);
-            await().atMost(WAIT).until(() -> lines.stream().anyMatch(l -> l.contains("rollout VERSION")));
-            assertThat(lines).anyMatch(l -> l.contains("published: 1.0.0"))
+            // The command list is printed line by line after the pages open: wait for all of it, its last line
+            // ("quit ... stop everything") included, rather than asserting on the lines that follow the first one seen.
+            await().atMost(WAIT).untilAsserted(() -> assertThat(lines)
+                    .anyMatch(l -> l.contains("published: 1.0.0"))
                     .anyMatch(l -> l.contains("page 3 open"))
-                    .anyMatch(l -> l.contains("kill-leader")).anyMatch(l -> l.contains("quit"));
+                    .anyMatch(l -> l.contains("rollout VERSION"))
+                    .anyMatch(l -> l.contains("kill-leader")).anyMatch(l -> l.contains("stop everything")));
 
             in.write("status\n");
             in.flush();
@@ -58,8 +61,9 @@ class InteractiveDemoIT {
             in.write("scale 3\n");
             in.write("bogus\n");
             in.flush();
-            await().atMost(WAIT).until(() -> lines.stream().anyMatch(l -> l.contains("converged on 1.0.0 (3 serving)")));
-            assertThat(lines).anyMatch(l -> l.contains("unknown command: bogus"));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(lines)
+                    .anyMatch(l -> l.contains("converged on 1.0.0 (3 serving)"))
+                    .anyMatch(l -> l.contains("unknown command: bogus")));
 
             in.write("rollout 2.0.0\n");
             in.flush();
