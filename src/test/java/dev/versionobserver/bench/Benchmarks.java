@@ -39,6 +39,7 @@ import dev.versionobserver.localcluster.NginxIngress;
 import dev.versionobserver.publication.LeasePublicationStore;
 import dev.versionobserver.support.FakeCluster;
 import dev.versionobserver.support.AppBuild;
+import dev.versionobserver.support.ImageDeployment;
 import dev.versionobserver.support.ServiceProcess;
 import dev.versionobserver.support.VertxSockets;
 import dev.versionobserver.support.StandInPeer;
@@ -233,35 +234,35 @@ public final class Benchmarks {
     // ---- 6. start-up ---------------------------------------------------------------------------------------
 
     /**
-     * The JVM flags the image runs with: UBI's run-java.sh defaults (ParallelGC and its heap-shrinking settings) plus
-     * Dockerfile.jvm's JAVA_OPTS_APPEND, in a container of the chart's 384 MiB memory limit (-XX:MaxRAM stands in
-     * for the cgroup limit). The image's JDK is 21; the benchmark runs its own JDK.
-     */
-    static final List<String> IMAGE_FLAGS = List.of("-XX:MaxRAM=384m", "-XX:MaxRAMPercentage=70",
-            "-XX:+UseParallelGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:GCTimeRatio=4",
-            "-XX:AdaptiveSizePolicyWeight=90", "-XX:+ExitOnOutOfMemoryError",
-            "-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
-
-    /**
      * Start-up with the image's JVM flags, the product (standalone) and the naive baselines interleaved, {@code runs}
-     * times each: JVM start to /q/health/ready = 200, and RSS right then. {@code extraJars} (name=path) adds other
-     * builds to the rotation (e.g. a baseline with one more extension, to see what that extension costs).
+     * times each: JVM start to /q/health/ready = 200, and RSS right then. Every stack runs twice a round, as the
+     * image runs it (with the class archive Dockerfile.jvm's RUN line trains, in a copy of the image's layout) and
+     * without the archive (the figure of sessions 8-12). {@code extraJars} (name=path) adds other builds to the
+     * rotation (e.g. a baseline with one more extension, to see what that extension costs).
      */
     void startupSideBySide(int runs) throws Exception {
-        Map<String, Path> stacks = stacksSideBySide();
+        Map<String, Path> jars = stacksSideBySide();
         for (String extra : System.getProperty("bench.extraJars", "").split(",")) {
             if (!extra.isBlank()) {
-                stacks.put(extra.substring(0, extra.indexOf('=')), Path.of(extra.substring(extra.indexOf('=') + 1)));
+                jars.put(extra.substring(0, extra.indexOf('=')), Path.of(extra.substring(extra.indexOf('=') + 1)));
             }
+        }
+        Map<String, StartupStack> stacks = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Path> jar : jars.entrySet()) {
+            stacks.put(jar.getKey(), new StartupStack(jar.getValue(), ImageDeployment.JVM_FLAGS));
+            Path root = Files.createTempDirectory(Path.of("target"),
+                    "bench-image-" + jar.getKey().replaceAll("\\W+", "-"));
+            ImageDeployment image = ImageDeployment.of(jar.getValue(), root);
+            stacks.put(jar.getKey() + ", class archive", new StartupStack(image.jar(), image.flags()));
         }
         Map<String, List<Double>> millis = new java.util.LinkedHashMap<>();
         Map<String, List<Double>> rss = new java.util.LinkedHashMap<>();
         for (int run = 1 - warmups(); run <= runs; run++) {
-            for (Map.Entry<String, Path> stack : inTurn(stacks, run)) {
+            for (Map.Entry<String, StartupStack> stack : inTurn(stacks, run)) {
                 int port = ServiceProcess.freePort();
                 long started = System.nanoTime();
-                try (ServiceProcess p = ServiceProcess.start(stack.getValue(), "127.0.0.1", port, Map.of(),
-                        IMAGE_FLAGS)) {
+                try (ServiceProcess p = ServiceProcess.start(stack.getValue().jar(), "127.0.0.1", port, Map.of(),
+                        stack.getValue().flags())) {
                     await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
                             .until(() -> p.httpStatus("/q/health/ready") == 200);
                     double ms = (System.nanoTime() - started) / 1e6;
@@ -269,7 +270,7 @@ public final class Benchmarks {
                     figure(millis, stack.getKey(), run).add(ms);
                     figure(rss, stack.getKey(), run).add(mib);
                     csv("startup-side-by-side", "run,stack,ready_ms,rss_mib", String.format("%d,%s,%.0f,%.1f", run,
-                            stack.getKey(), ms, mib));
+                            stack.getKey().replace(',', ';'), ms, mib));
                 }
             }
         }
@@ -277,6 +278,10 @@ public final class Benchmarks {
             line(String.format("## 6b. Start-up side by side (image flags), %s: ready in %s; RSS %s", stack,
                     stats(millis.get(stack), "ms"), stats(rss.get(stack), "MiB")));
         }
+    }
+
+    /** One stack of the start-up rotation: its fast-jar and the JVM flags it starts with. */
+    private record StartupStack(Path jar, List<String> flags) {
     }
 
     void startup(int runs) throws Exception {
@@ -287,7 +292,7 @@ public final class Benchmarks {
                 int port = ServiceProcess.freePort();
                 long started = System.nanoTime();
                 try (ServiceProcess p = image
-                        ? ServiceProcess.start("127.0.0.1", port, ServiceProcess.env(), IMAGE_FLAGS)
+                        ? ServiceProcess.start("127.0.0.1", port, ServiceProcess.env(), ImageDeployment.JVM_FLAGS)
                         : ServiceProcess.start("127.0.0.1", port, ServiceProcess.env())) {
                     await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
                             .until(() -> p.httpStatus("/q/health/ready") == 200);
@@ -298,8 +303,8 @@ public final class Benchmarks {
                 }
             }
             line("## 6. Start-up (JVM process start to /q/health/ready = 200; " + (image
-                    ? "the image's flags: " + String.join(" ", IMAGE_FLAGS) : "-Xmx128m, SerialGC, C1 only as the "
-                            + "harness runs it") + ")");
+                    ? "the image's flags but its class archive (6b): " + String.join(" ", ImageDeployment.JVM_FLAGS)
+                    : "-Xmx128m, SerialGC, C1 only as the harness runs it") + ")");
             line("start to ready: " + stats(millis, "ms"));
             line("RSS right after ready: " + stats(rss, "MiB"));
         }
@@ -1159,8 +1164,8 @@ public final class Benchmarks {
     }
 
     /** The stacks in the order round {@code run} runs them: rotated by one each round, so none is always first. */
-    private static List<Map.Entry<String, Path>> inTurn(Map<String, Path> stacks, int run) {
-        List<Map.Entry<String, Path>> order = new ArrayList<>(stacks.entrySet());
+    private static <T> List<Map.Entry<String, T>> inTurn(Map<String, T> stacks, int run) {
+        List<Map.Entry<String, T>> order = new ArrayList<>(stacks.entrySet());
         Collections.rotate(order, 1 - run);
         return order;
     }

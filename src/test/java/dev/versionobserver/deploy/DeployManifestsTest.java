@@ -24,6 +24,7 @@ import dev.versionobserver.cluster.PodIdentity;
 import dev.versionobserver.leader.LeaderConfig;
 import dev.versionobserver.monitor.MonitorConfig;
 import dev.versionobserver.push.PushConfig;
+import dev.versionobserver.support.ImageDeployment;
 import dev.versionobserver.version.VersionConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -245,6 +246,21 @@ class DeployManifestsTest {
     }
 
     @Test
+    void podsMapTheClassArchiveTheImageTrainsUnlessTheImageHasNone() throws Exception {
+        String flag = "-XX:SharedArchiveFile=" + ImageDeployment.archiveUsed();
+        for (List<HasMetadata> objects : List.of(Manifests.plain(), Manifests.render(Map.of()))) {
+            assertThat(javaOptsAppend(objects)).startsWith("-XX:MaxRAMPercentage=70 ").endsWith(" " + flag);
+        }
+        assertThat(javaOptsAppend(Manifests.render(Map.of("image.classArchive", ""))))
+                .isEqualTo("-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError");
+    }
+
+    private static String javaOptsAppend(List<HasMetadata> objects) {
+        return Manifests.container(objects).getEnv().stream().filter(e -> e.getName().equals("JAVA_OPTS_APPEND"))
+                .findFirst().orElseThrow().getValue();
+    }
+
+    @Test
     void optionalResourcesRenderWhenEnabled() {
         List<HasMetadata> objects = Manifests.render(Map.of("ingress.enabled", true, "serviceMonitor.enabled", true,
                 "networkPolicy.enabled", true, "podDisruptionBudget.enabled", false, "replicaCount", 5,
@@ -330,7 +346,8 @@ class DeployManifestsTest {
     @ParameterizedTest
     @ValueSource(strings = { "replicaCont=3", "compatibility=sideways", "discovery=dns", "leader.leaseDuration=15",
             "leader.leaseDuration=1500ms", "image.pullPolicy=Sometimes", "replicaCount=0", "service.port=70000",
-            "appVersionOverride=latest", "leader.leaseName=Not_A_Name", "monitor.pollTimout=2s" })
+            "appVersionOverride=latest", "leader.leaseName=Not_A_Name", "monitor.pollTimout=2s",
+            "image.classArchive=app-cds.jsa" })
     void schemaRejectsTyposAndBadValues(String assignment) {
         assertSchemaRejects(assignment);
     }

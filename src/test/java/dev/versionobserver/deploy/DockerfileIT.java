@@ -4,23 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.versionobserver.support.ImageDeployment;
+import dev.versionobserver.support.ServiceProcess;
 
 /**
  * What can be checked of Dockerfile.jvm without a Docker engine, after the package phase built the fast-jar:
- * a pinned maintained base, a non-root user, every COPY source present, the port the manifests use.
+ * a pinned maintained base, a non-root user, every COPY source present, the port the manifests use, and the class
+ * archive: its RUN line, run on this JDK in a copy of the image's layout, writes an archive the image's JVM flags
+ * read and this JVM maps.
  */
 class DockerfileIT {
 
-    private static final Path DOCKERFILE = Path.of("Dockerfile.jvm");
-
     private static List<String> instructions() throws Exception {
-        return Files.readAllLines(DOCKERFILE).stream().map(String::strip)
-                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        return ImageDeployment.instructions();
     }
 
     @Test
@@ -62,5 +68,24 @@ class DockerfileIT {
     void exposesThePortTheManifestsUse() throws Exception {
         assertThat(instructions()).contains("EXPOSE 8080");
         assertThat(Manifests.container(Manifests.plain()).getPorts().get(0).getContainerPort()).isEqualTo(8080);
+    }
+
+    @Test
+    void theRunLineWritesTheClassArchiveTheImageStartsWith(@TempDir Path deployments) throws Exception {
+        assertThat(ImageDeployment.archiveUsed()).isEqualTo(ImageDeployment.archiveWritten());
+        ImageDeployment image = ImageDeployment.of(ServiceProcess.JAR, deployments);
+        // -Xshare:on: a JVM that cannot map the archive (other JDK, other class path) refuses to start, where the
+        // image's -Xshare:auto would start without it.
+        List<String> flags = new ArrayList<>(image.flags());
+        flags.addAll(List.of("-Xshare:on", "-Xlog:class+load=info"));
+        try (ServiceProcess service = ServiceProcess.start(image.jar(), "127.0.0.1", ServiceProcess.freePort(),
+                Map.of(), flags)) {
+            service.awaitReady(Duration.ofSeconds(60));
+            List<String> fromArchive = service.output().lines()
+                    .filter(l -> l.contains("source: shared objects file (top)")).toList();
+            // The top layer holds what training loaded beyond the JDK's own archive: Quarkus, Vert.x, the app.
+            assertThat(fromArchive).as("classes mapped from the image's archive").hasSizeGreaterThan(1000)
+                    .anyMatch(l -> l.contains(" io.quarkus.")).anyMatch(l -> l.contains(" io.vertx."));
+        }
     }
 }
