@@ -576,6 +576,7 @@ public final class Benchmarks {
                         + "p99 %.0f ms, max %.0f ms (goal p99 <= 1 s)", k, processes, greeted, refused, ms.size(),
                         percentile(ms, 50), percentile(ms, 95), percentile(ms, 99), ms.get(ms.size() - 1)));
                 line("## 1. K=" + k + ": " + stalls.summary());
+                line("## 1. K=" + k + ": " + publicationSplit(cluster, converged, arrivals, "2.0.0"));
             } finally {
                 for (ClientProcess client : clients) {
                     client.close();
@@ -584,6 +585,45 @@ public final class Benchmarks {
         } finally {
             System.clearProperty("vo.heap");
         }
+    }
+
+    /**
+     * Where a convergence -> page latency went: to the publication (the leader's poll and Lease write, including
+     * any hand-over, as the harness's own Lease watch saw it), then on each pod from the publication to learning it
+     * and to the end of its send loop (its log lines' wall-clock times), then to the pages.
+     */
+    private static String publicationSplit(LocalCluster cluster, long converged, List<Long> arrivals, String version) {
+        LocalCluster.LeaseEvent publication = cluster.leaseHistory().stream()
+                .filter(e -> version.equals(e.published())).findFirst().orElse(null);
+        if (publication == null) {
+            return "the harness's Lease watch saw no publication of " + version;
+        }
+        long holders = cluster.leaseHistory().stream().map(LocalCluster.LeaseEvent::holder).filter(h -> !h.isEmpty())
+                .distinct().count();
+        // The pods log local wall-clock times (HH:mm:ss.SSS); the Lease event has this JVM's nanoTime.
+        java.time.LocalTime publishedAt = java.time.LocalTime.now()
+                .minusNanos(System.nanoTime() - publication.nanos());
+        StringBuilder pods = new StringBuilder();
+        for (PodInfo pod : cluster.pods()) {
+            if (pod.version().equals(version)) {
+                pods.append(String.format("; %s learned +%s ms, sent +%s ms", pod.name(),
+                        logLineAfter(cluster.log(pod.name()), "Published version changed from", publishedAt),
+                        logLineAfter(cluster.log(pod.name()), "Pushed new version " + version, publishedAt)));
+            }
+        }
+        List<Double> fromPublication = sortedMillisSince(publication.nanos(), arrivals);
+        return String.format("convergence -> Lease published %.0f ms (by %s; %d leaders in the run); publication -> "
+                + "new_version: p50 %.0f ms, p99 %.0f ms, max %.0f ms%s", (publication.nanos() - converged) / 1e6,
+                publication.holder(), holders, percentile(fromPublication, 50), percentile(fromPublication, 99),
+                fromPublication.get(fromPublication.size() - 1), pods);
+    }
+
+    /** Milliseconds from {@code since} to the first log line containing {@code text}, or "?" if none. */
+    private static String logLineAfter(String log, String text, java.time.LocalTime since) {
+        return log.lines().filter(l -> l.contains(text)).findFirst()
+                .map(l -> Long.toString(java.time.Duration.between(since,
+                        java.time.LocalTime.parse(l.substring(0, l.indexOf(' ')))).toMillis()))
+                .orElse("?");
     }
 
     /** A {@link SocketClients} process, started with this JVM's class path, and its output lines. */
