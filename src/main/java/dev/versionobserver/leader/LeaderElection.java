@@ -99,9 +99,12 @@ public class LeaderElection {
         }
     }
 
-    /** Starts competing for the Lease (cluster mode only; called once by the start-up sequence). */
+    /**
+     * Starts competing for the Lease (cluster mode only; called once by the start-up sequence). A pod stopped while
+     * it was still joining gets here after {@link #stop()}: nothing starts.
+     */
     public void start() {
-        rejoin.execute(this::runTerm);
+        execute(this::runTerm);
     }
 
     /** Rejoin thread only. */

@@ -74,6 +74,9 @@ class DockerfileIT {
     void theRunLineWritesTheClassArchiveTheImageStartsWith(@TempDir Path deployments) throws Exception {
         assertThat(ImageDeployment.archiveUsed()).isEqualTo(ImageDeployment.archiveWritten());
         ImageDeployment image = ImageDeployment.of(ServiceProcess.JAR, deployments);
+        // Trained in cluster mode, as the chart's pods run: the Kubernetes model they warm before ready is in it.
+        assertThat(image.archivedClasses()).anyMatch(l -> l.contains(" io.fabric8.kubernetes.api.model.Endpoints "))
+                .anyMatch(l -> l.contains(" dev.versionobserver.cluster.PeerWatcher "));
         // -Xshare:on: a JVM that cannot map the archive (other JDK, other class path) refuses to start, where the
         // image's -Xshare:auto would start without it.
         List<String> flags = new ArrayList<>(image.flags());

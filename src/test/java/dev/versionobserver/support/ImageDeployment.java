@@ -36,6 +36,8 @@ public record ImageDeployment(Path root, Path jar, Path archive) {
     private static final String FAST_JAR = "target/quarkus-app";
     private static final Pattern COPY = Pattern.compile("COPY (?:--chown=\\S+ )?(" + FAST_JAR + "/\\S*) (\\S+)");
     private static final Pattern ARCHIVE_WRITTEN = Pattern.compile("-XX:ArchiveClassesAtExit=(\\S+)");
+    /** The command's java: the first word "java" (after any VAR=value assignments). */
+    private static final Pattern JAVA = Pattern.compile("(?:^|\\s)(java)\\s");
     private static final Pattern ARCHIVE_USED = Pattern.compile("-XX:SharedArchiveFile=([^\\s\"]+)");
 
     /** Dockerfile.jvm's instructions, continuation lines joined, comments and blank lines left out. */
@@ -87,13 +89,18 @@ public record ImageDeployment(Path root, Path jar, Path archive) {
     public static ImageDeployment of(Path fastJar, Path root) throws IOException, InterruptedException {
         copyAsTheImageDoes(fastJar.toAbsolutePath().getParent(), root);
         String command = trainingCommand().replace(DEPLOYMENTS, root.toAbsolutePath().toString());
-        if (!command.startsWith("java ")) {
-            throw new IllegalStateException("the training command does not start with java: " + command);
+        Matcher java = JAVA.matcher(command);
+        if (!java.find()) {
+            throw new IllegalStateException("the training command runs no java: " + command);
         }
-        command = ServiceProcess.javaBinary() + command.substring("java".length());
+        command = command.substring(0, java.start(1)) + ServiceProcess.javaBinary() + command.substring(java.end(1));
         Path log = Files.createTempFile("vo-cds-training-", ".log");
-        Process training = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        // As in a build: nothing of this machine's pod identity or API credentials (a developer's KUBECONFIG).
+        builder.environment().keySet().removeIf(k -> k.startsWith("POD_") || k.startsWith("KUBERNETES_")
+                || k.equals("KUBECONFIG") || k.equals("APP_VERSION"));
+        Process training = builder.start();
         boolean exited = training.waitFor(2, TimeUnit.MINUTES);
         if (!exited) {
             training.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -106,6 +113,20 @@ public record ImageDeployment(Path root, Path jar, Path archive) {
                     + ": " + command + "\n" + Files.readString(log));
         }
         return new ImageDeployment(root, root.resolve(fastJar.getFileName()), archive);
+    }
+
+    /** The classes in this deployment's archive, as the JVM lists them ({@code -XX:+PrintSharedArchiveAndExit}). */
+    public List<String> archivedClasses() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ServiceProcess.javaBinary()));
+        command.addAll(flags());
+        command.addAll(List.of("-XX:+PrintSharedArchiveAndExit", "-jar", jar.toAbsolutePath().toString()));
+        Process listing = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> lines = new String(listing.getInputStream().readAllBytes()).lines().toList();
+        if (!listing.waitFor(1, TimeUnit.MINUTES)) {
+            listing.destroyForcibly();
+            throw new IllegalStateException("listing the class archive did not end in a minute");
+        }
+        return lines;
     }
 
     /** The image's JVM flags with this deployment's archive, as its JAVA_OPTS_APPEND names the image's. */
