@@ -22,14 +22,6 @@ import dev.versionobserver.cluster.PodIdentity;
  */
 class LeaderElectionShutdownTest {
 
-    private record Timings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod,
-            Duration takeoverSpread) implements LeaderConfig {
-        @Override
-        public String leaseName() {
-            return "version-observer";
-        }
-    }
-
     @Test
     void aStartThatArrivesAfterStopIsDroppedNotThrown() {
         // Only what the constructor and stop() read; no API is reached (no term ever starts).
@@ -46,7 +38,7 @@ class LeaderElectionShutdownTest {
             }
         };
         LeaderElection election = new LeaderElection(null, new ClusterMode(cluster, pod),
-                new Timings(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2),
+                new LeaderTimingsTest.Timings(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2),
                         Duration.ofMillis(100)), pod, task, null, null);
         election.stop();
         assertThatCode(election::start).doesNotThrowAnyException();

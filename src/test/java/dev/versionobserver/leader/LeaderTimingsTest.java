@@ -13,7 +13,8 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 /** The election timings, one row per case, as client-go tests its config validation. */
 class LeaderTimingsTest {
 
-    private record Timings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod,
+    /** Election timings as a configuration mapping would give them (also LeaderElectionShutdownTest's). */
+    record Timings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod,
             Duration takeoverSpread) implements LeaderConfig {
         @Override
         public String leaseName() {
