@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.versionobserver.localcluster.LocalCluster.PodInfo;
+import dev.versionobserver.support.VertxSockets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -151,12 +152,13 @@ class IngressIT {
                 .setURI("/version/ws?v=1.0.0");
         headers.forEach(options::addHeader);
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        clientFrom(from).connect(options).onFailure(e -> outcome.complete(new Outcome(false, null,
-                e instanceof UpgradeRejectedException r ? r.getStatus() : -1))).onSuccess(ws -> {
-                    keep.add(ws);
-                    ws.closeHandler(v -> outcome.complete(new Outcome(false, ws.closeStatusCode(), null)));
-                    ws.textMessageHandler(text -> outcome.complete(new Outcome(text.contains("\"hello\""), null, null)));
-                });
+        // Handlers set as the handshake completes, on its event loop: a hello read before them would be lost.
+        VertxSockets.connect(vertx, clientFrom(from), options, ws -> {
+            keep.add(ws);
+            ws.closeHandler(v -> outcome.complete(new Outcome(false, ws.closeStatusCode(), null)));
+            ws.textMessageHandler(text -> outcome.complete(new Outcome(text.contains("\"hello\""), null, null)));
+        }).onFailure(e -> outcome.complete(new Outcome(false, null,
+                e instanceof UpgradeRejectedException r ? r.getStatus() : -1)));
         return Future.fromCompletionStage(outcome);
     }
 

@@ -1,12 +1,14 @@
 package dev.versionobserver.support;
 
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 
 /**
@@ -28,8 +30,19 @@ public final class VertxSockets {
      */
     public static Future<WebSocket> connect(Vertx vertx, HttpClient client, WebSocketConnectOptions options,
             Consumer<WebSocket> onOpen) {
+        return connect(vertx, () -> client.webSocket(options), onOpen);
+    }
+
+    /** The same with a {@link WebSocketClient} (e.g. one bound to a local address). */
+    public static Future<WebSocket> connect(Vertx vertx, WebSocketClient client, WebSocketConnectOptions options,
+            Consumer<WebSocket> onOpen) {
+        return connect(vertx, () -> client.connect(options), onOpen);
+    }
+
+    private static Future<WebSocket> connect(Vertx vertx, Supplier<Future<WebSocket>> connecting,
+            Consumer<WebSocket> onOpen) {
         Promise<WebSocket> opened = Promise.promise();
-        vertx.runOnContext(start -> client.webSocket(options).onComplete(result -> {
+        vertx.runOnContext(start -> connecting.get().onComplete(result -> {
             if (result.succeeded()) {
                 onOpen.accept(result.result());
             }
