@@ -606,9 +606,10 @@ public final class Benchmarks {
         StringBuilder pods = new StringBuilder();
         for (PodInfo pod : cluster.pods()) {
             if (pod.version().equals(version)) {
+                String log = cluster.log(pod.name());
                 pods.append(String.format("; %s learned +%s ms, sent +%s ms", pod.name(),
-                        logLineAfter(cluster.log(pod.name()), "Published version changed from", publishedAt),
-                        logLineAfter(cluster.log(pod.name()), "Pushed new version " + version, publishedAt)));
+                        logLineAfter(log, "Published version changed from", publishedAt),
+                        logLineAfter(log, "Pushed new version " + version, publishedAt)));
             }
         }
         List<Double> fromPublication = sortedMillisSince(publication.nanos(), arrivals);
@@ -1480,14 +1481,6 @@ public final class Benchmarks {
 
     // ---- 5b. handover -----------------------------------------------------------------------------------
 
-    /**
-     * Rolling updates of 3 replicas (maxSurge 1, maxUnavailable 0) with the shipped election timings and the
-     * chart's 5 s preStop; every rollout starts with an old pod leading (all pods are old then), and the
-     * Deployment removes the oldest first, so the leader leaves mid-rollout. Pages open a socket on each new pod as
-     * it becomes ready; the figure is from the Endpoints losing their last old address to a page receiving
-     * {@code new_version} (pages open before the publication only). Raw samples: target/bench-handover.csv.
-     * {@code -Dvo.jar=...} runs another build's jar under the same harness (before/after).
-     */
     /** Pings every ready pod of {@code cluster} (#15 item 2: the longest event-loop stall, seen from outside). */
     private static StallProbe stallProbe(LocalCluster cluster) {
         return new StallProbe(() -> {
@@ -1498,6 +1491,14 @@ public final class Benchmarks {
         });
     }
 
+    /**
+     * Rolling updates of 3 replicas (maxSurge 1, maxUnavailable 0) with the shipped election timings and the
+     * chart's 5 s preStop; every rollout starts with an old pod leading (all pods are old then), and the
+     * Deployment removes the oldest first, so the leader leaves mid-rollout. Pages open a socket on each new pod as
+     * it becomes ready; the figure is from the Endpoints losing their last old address to a page receiving
+     * {@code new_version} (pages open before the publication only). Raw samples: target/bench-handover.csv.
+     * {@code -Dvo.jar=...} runs another build's jar under the same harness (before/after).
+     */
     void handover(int rollouts) throws Exception {
         List<Double> told = new ArrayList<>();
         List<String> csv = new ArrayList<>(List.of("rollout,version,leader_before,page,told_ms"));

@@ -64,7 +64,6 @@ public final class SocketClients {
                                 }
                             });
         }
-
         awaitAtMost(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
                 () -> hellos.get() + failed.get() >= count);
         System.out.println("READY " + hellos.get() + " " + failed.get());

@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,13 +23,9 @@ import dev.versionobserver.support.ServiceProcess;
  */
 class DockerfileIT {
 
-    private static List<String> instructions() throws Exception {
-        return ImageDeployment.instructions();
-    }
-
     @Test
     void baseImageIsAPinnedJreAndTheUserIsNotRoot() throws Exception {
-        List<String> lines = instructions();
+        List<String> lines = ImageDeployment.instructions();
         String from = lines.stream().filter(l -> l.startsWith("FROM ")).findFirst().orElseThrow();
         assertThat(from).matches("FROM [\\w./-]+:[\\w.-]+").doesNotEndWith(":latest").contains("openjdk-21-runtime");
         String user = lines.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow();
@@ -41,32 +35,27 @@ class DockerfileIT {
 
     @Test
     void everyCopySourceExistsInTheFastJarLayout() throws Exception {
-        Pattern copy = Pattern.compile("COPY (?:--chown=\\S+ )?(\\S+) (\\S+)");
-        int copies = 0;
-        for (String line : instructions()) {
-            Matcher m = copy.matcher(line);
-            if (m.matches()) {
-                copies++;
-                String source = m.group(1);
-                if (source.contains("*")) {
-                    Path dir = Path.of(source).getParent();
-                    String glob = Path.of(source).getFileName().toString();
-                    try (var files = Files.newDirectoryStream(dir, glob)) {
-                        assertThat(files.iterator().hasNext()).as(source).isTrue();
-                    }
-                } else {
-                    assertThat(Path.of(source)).as(source).isDirectory();
+        List<ImageDeployment.Copy> copies = ImageDeployment.copies();
+        for (ImageDeployment.Copy copy : copies) {
+            String source = copy.source();
+            if (source.contains("*")) {
+                Path dir = Path.of(source).getParent();
+                String glob = Path.of(source).getFileName().toString();
+                try (var files = Files.newDirectoryStream(dir, glob)) {
+                    assertThat(files.iterator().hasNext()).as(source).isTrue();
                 }
+            } else {
+                assertThat(Path.of(source)).as(source).isDirectory();
             }
         }
-        assertThat(copies).isEqualTo(4);
+        assertThat(copies).hasSize(4);
         assertThat(Path.of("target/quarkus-app/quarkus-run.jar")).exists();
-        assertThat(instructions()).contains("ENV JAVA_APP_JAR=\"/deployments/quarkus-run.jar\"");
+        assertThat(ImageDeployment.instructions()).contains("ENV JAVA_APP_JAR=\"/deployments/quarkus-run.jar\"");
     }
 
     @Test
     void exposesThePortTheManifestsUse() throws Exception {
-        assertThat(instructions()).contains("EXPOSE 8080");
+        assertThat(ImageDeployment.instructions()).contains("EXPOSE 8080");
         assertThat(Manifests.container(Manifests.plain()).getPorts().get(0).getContainerPort()).isEqualTo(8080);
     }
 

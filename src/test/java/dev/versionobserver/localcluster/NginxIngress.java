@@ -1,7 +1,13 @@
 package dev.versionobserver.localcluster;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,6 +31,10 @@ public final class NginxIngress implements AutoCloseable {
 
     /** The address nginx connects to the pods from (proxy_bind). */
     public static final String SOURCE = "127.0.0.1";
+    /** The harness's own path on every listener: which configuration generation served the request. */
+    private static final String GENERATION_PATH = "/.ingress-generation";
+    private static final HttpClient PROBE = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1)).build();
 
     /**
      * One Ingress host: nginx' idle read timeout on a proxied connection, and what it sends as X-Forwarded-Proto
@@ -70,7 +80,7 @@ public final class NginxIngress implements AutoCloseable {
         for (int i = 0; i < listeners.size(); i++) {
             ports.add(ServiceProcess.freePort());
         }
-        this.nginx = Nginx.start(config(upstreams),
+        this.nginx = Nginx.start(config(upstreams, 0),
                 ports.stream().map(port -> new InetSocketAddress("127.0.0.1", port)).toList());
     }
 
@@ -96,7 +106,7 @@ public final class NginxIngress implements AutoCloseable {
 
     /**
      * Benchmarks only: of the ready pods, route to these alone (null: all), so that sockets opened through the
-     * Ingress land where sockets opened directly do. The reload is asynchronous; callers wait on what they see.
+     * Ingress land where sockets opened directly do. Returns once the reload serves new connections.
      */
     public synchronized void routeOnlyTo(Collection<String> ips) throws IOException {
         only = ips == null ? null : Set.copyOf(ips);
@@ -109,11 +119,26 @@ public final class NginxIngress implements AutoCloseable {
             return;
         }
         upstreams = sorted;
-        nginx.reconfigure(config(sorted));
         reloads++;
+        nginx.reconfigure(config(sorted, reloads));
+        awaitConfiguration(reloads);
     }
 
-    private String config(List<String> readyIps) {
+    /**
+     * nginx applies a reload asynchronously: until its new workers run, the old ones answer with the old upstreams
+     * (a 502 while no pod was ready). Returns once a new connection is served by configuration {@code generation},
+     * so that the Ingress routes to the pods a caller has just seen become ready, as ingress-nginx does once its
+     * reload is done.
+     */
+    private void awaitConfiguration(int generation) {
+        URI probe = URI.create(url(0) + GENERATION_PATH);
+        String expected = Integer.toString(generation);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).ignoreExceptions()
+                .until(() -> expected.equals(PROBE.send(HttpRequest.newBuilder(probe).build(),
+                        HttpResponse.BodyHandlers.ofString()).body()));
+    }
+
+    private String config(List<String> readyIps, int generation) {
         StringBuilder conf = new StringBuilder("""
                     map $http_upgrade $connection_upgrade { default upgrade; '' close; }
                 """);
@@ -123,6 +148,8 @@ public final class NginxIngress implements AutoCloseable {
         }
         for (int i = 0; i < listeners.size(); i++) {
             conf.append("    server {\n        listen 127.0.0.1:").append(ports.get(i)).append(";\n");
+            conf.append("        location = ").append(GENERATION_PATH).append(" { return 200 \"").append(generation)
+                    .append("\"; }\n");
             conf.append(location("/", "pods", listeners.get(i)));
             if (observerPort > 0) {
                 for (String path : List.of("= /version", "/version/", "/version-observer/")) {

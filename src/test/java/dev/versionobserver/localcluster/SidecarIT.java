@@ -1,7 +1,6 @@
 package dev.versionobserver.localcluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,11 +33,8 @@ class SidecarIT {
             String ingress = cluster.ingress().url(0);
             // HTTP/1.1: the JDK client's h2c upgrade offer would be passed on as a WebSocket-style Upgrade.
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            // The Ingress reloads when pods become ready, and nginx applies a reload asynchronously: until it has,
-            // its old workers answer 502 (no ready upstream yet), as ingress-nginx's do.
-            HttpResponse<String> index = await().atMost(WAIT).until(() -> http.send(
-                    HttpRequest.newBuilder(URI.create(ingress + "/")).build(), HttpResponse.BodyHandlers.ofString()),
-                    response -> response.statusCode() != 502);
+            HttpResponse<String> index = http.send(HttpRequest.newBuilder(URI.create(ingress + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(index.headers().firstValue("server").orElse("")).as("served by the web server")
                     .startsWith("nginx");
             assertThat(index.body()).contains("Static shop");

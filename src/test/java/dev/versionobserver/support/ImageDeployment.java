@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * image does with the build, short of a Docker engine: {@code DockerfileIT} proves the line works, the start-up
  * benchmark runs every stack with its archive.
  */
-public record ImageDeployment(Path root, Path jar, Path archive) {
+public record ImageDeployment(Path jar, Path archive) {
 
     /**
      * The JVM flags the image runs with but its class archive: UBI's run-java.sh defaults (ParallelGC and its
@@ -34,7 +34,7 @@ public record ImageDeployment(Path root, Path jar, Path archive) {
     private static final Path DOCKERFILE = Path.of("Dockerfile.jvm");
     private static final String DEPLOYMENTS = "/deployments";
     private static final String FAST_JAR = "target/quarkus-app";
-    private static final Pattern COPY = Pattern.compile("COPY (?:--chown=\\S+ )?(" + FAST_JAR + "/\\S*) (\\S+)");
+    private static final Pattern COPY = Pattern.compile("COPY (?:--chown=\\S+ )?(\\S+) (\\S+)");
     private static final Pattern ARCHIVE_WRITTEN = Pattern.compile("-XX:ArchiveClassesAtExit=(\\S+)");
     /** The command's java: the first word "java" (after any VAR=value assignments). */
     private static final Pattern JAVA = Pattern.compile("(?:^|\\s)(java)\\s");
@@ -59,6 +59,22 @@ public record ImageDeployment(Path root, Path jar, Path archive) {
         return instructions;
     }
 
+    /** One COPY instruction: a path of the build context (may end in a glob) and where it goes in the image. */
+    public record Copy(String source, String target) {
+    }
+
+    /** Dockerfile.jvm's COPY instructions, in order. */
+    public static List<Copy> copies() throws IOException {
+        List<Copy> copies = new ArrayList<>();
+        for (String line : instructions()) {
+            Matcher m = COPY.matcher(line);
+            if (m.matches()) {
+                copies.add(new Copy(m.group(1), m.group(2)));
+            }
+        }
+        return copies;
+    }
+
     /** The one {@code RUN} instruction's command: the class-archive training. */
     public static String trainingCommand() throws IOException {
         List<String> runs = instructions().stream().filter(l -> l.startsWith("RUN ")).toList();
@@ -70,7 +86,11 @@ public record ImageDeployment(Path root, Path jar, Path archive) {
 
     /** Where the training writes the archive, in the image. */
     public static String archiveWritten() throws IOException {
-        return group(ARCHIVE_WRITTEN, trainingCommand(), "RUN");
+        return archiveWrittenBy(trainingCommand());
+    }
+
+    private static String archiveWrittenBy(String command) {
+        return group(ARCHIVE_WRITTEN, command, "RUN");
     }
 
     /** Where the image's JVM flags read the archive from. */
@@ -89,6 +109,7 @@ public record ImageDeployment(Path root, Path jar, Path archive) {
     public static ImageDeployment of(Path fastJar, Path root) throws IOException, InterruptedException {
         copyAsTheImageDoes(fastJar.toAbsolutePath().getParent(), root);
         String command = trainingCommand().replace(DEPLOYMENTS, root.toAbsolutePath().toString());
+        Path archive = Path.of(archiveWrittenBy(command));
         Matcher java = JAVA.matcher(command);
         if (!java.find()) {
             throw new IllegalStateException("the training command runs no java: " + command);
@@ -106,13 +127,12 @@ public record ImageDeployment(Path root, Path jar, Path archive) {
             training.descendants().forEach(ProcessHandle::destroyForcibly);
             training.destroyForcibly();
         }
-        Path archive = Path.of(archiveWritten().replace(DEPLOYMENTS, root.toAbsolutePath().toString()));
         if (!exited || training.exitValue() != 0 || !Files.isRegularFile(archive)) {
             throw new IllegalStateException("class archive training " + (exited ? "exited " + training.exitValue()
                     : "did not exit in 2 minutes") + ", archive " + (Files.exists(archive) ? "written" : "missing")
                     + ": " + command + "\n" + Files.readString(log));
         }
-        return new ImageDeployment(root, root.resolve(fastJar.getFileName()), archive);
+        return new ImageDeployment(root.resolve(fastJar.getFileName()), archive);
     }
 
     /** The classes in this deployment's archive, as the JVM lists them ({@code -XX:+PrintSharedArchiveAndExit}). */
@@ -146,15 +166,16 @@ public record ImageDeployment(Path root, Path jar, Path archive) {
 
     /** Dockerfile.jvm's COPY lines, from {@code fastJarDir} in place of target/quarkus-app to {@code root}. */
     private static void copyAsTheImageDoes(Path fastJarDir, Path root) throws IOException {
-        int copies = 0;
-        for (String line : instructions()) {
-            Matcher m = COPY.matcher(line);
-            if (!m.matches()) {
-                continue;
+        List<Copy> copies = copies();
+        if (copies.isEmpty()) {
+            throw new IllegalStateException("Dockerfile.jvm has no COPY");
+        }
+        for (Copy copy : copies) {
+            if (!copy.source().startsWith(FAST_JAR + "/")) {
+                throw new IllegalStateException("Dockerfile.jvm copies from outside " + FAST_JAR + ": " + copy);
             }
-            copies++;
-            Path source = fastJarDir.resolve(Path.of(FAST_JAR).relativize(Path.of(m.group(1))).toString());
-            Path target = Path.of(m.group(2).replace(DEPLOYMENTS, root.toAbsolutePath().toString()));
+            Path source = fastJarDir.resolve(Path.of(FAST_JAR).relativize(Path.of(copy.source())).toString());
+            Path target = Path.of(copy.target().replace(DEPLOYMENTS, root.toAbsolutePath().toString()));
             Files.createDirectories(target);
             if (source.getFileName().toString().contains("*")) {
                 try (DirectoryStream<Path> files = Files.newDirectoryStream(source.getParent(),
@@ -166,9 +187,6 @@ public record ImageDeployment(Path root, Path jar, Path archive) {
             } else {
                 copyTree(source, target);
             }
-        }
-        if (copies == 0) {
-            throw new IllegalStateException("Dockerfile.jvm has no COPY from " + FAST_JAR);
         }
     }
 
