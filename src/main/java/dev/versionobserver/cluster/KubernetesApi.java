@@ -12,6 +12,13 @@ import jakarta.enterprise.inject.Produces;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -52,6 +59,14 @@ public class KubernetesApi {
     /** Two loops: a large list being decoded on one does not delay the Lease watch on the other. */
     static final int EVENT_LOOPS = 2;
 
+    /**
+     * The kinds a watch event may carry that this service reads typed: its Endpoints or EndpointSlices, the Lease,
+     * and {@code Status} (a watch's ERROR event, e.g. 410 Gone when it expires: the client re-lists only when it
+     * decodes one as a {@code Status}).
+     */
+    static final List<Class<? extends KubernetesResource>> TYPED_KINDS = List.of(Endpoints.class,
+            EndpointSlice.class, Lease.class, Status.class);
+
     private final Vertx vertx = clientVertx();
 
     /**
@@ -76,7 +91,22 @@ public class KubernetesApi {
     @Produces
     @Dependent
     KubernetesSerialization serialization() {
-        return new KubernetesSerialization();
+        return serialization(new ObjectMapper());
+    }
+
+    /**
+     * A serialization on {@code mapper} that knows {@link #TYPED_KINDS} only. fabric8's default registers every
+     * kind of its model found on the class path, so a watch event's object is decoded as its typed class whatever
+     * the operation asked for: this pod's own Pod, watched as a generic resource ({@link PeerWatcher#POD}), was
+     * decoded as the whole typed Pod model first (~1.3 s of deserializers built at start, ~25 MiB of RSS) and then
+     * converted. Here a kind not named is decoded as a {@code GenericKubernetesResource}; the typed operations'
+     * list and single-object answers are decoded by their own class either way. Public for the tests' recording
+     * mapper, which must decode as the service does.
+     */
+    public static KubernetesSerialization serialization(ObjectMapper mapper) {
+        KubernetesSerialization serialization = new KubernetesSerialization(mapper, false);
+        TYPED_KINDS.forEach(serialization::registerKubernetesResource);
+        return serialization;
     }
 
     @Produces

@@ -8,8 +8,8 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.EndpointsList;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
-import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseList;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceList;
@@ -28,7 +28,11 @@ public class ModelWarmup {
 
     private static final Logger LOG = Logger.getLogger(ModelWarmup.class);
 
-    /** Each object kind a watch event carries (the list types are in {@link #warm()}: see there). */
+    /**
+     * Each object kind a watch event carries (the list types are in {@link #warm()}: see there). The Pod decodes as
+     * a generic resource ({@link KubernetesApi#serialization(com.fasterxml.jackson.databind.ObjectMapper)}); the
+     * Status is a watch's ERROR event, so the first expired watch re-lists with warm deserializers too.
+     */
     private static final List<String> WATCHED = List.of(
             "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{"
                     + "\"name\":\"c\"}]},\"status\":{\"podIP\":\"10.0.0.1\"}}",
@@ -40,7 +44,9 @@ public class ModelWarmup {
                     + "\"ready\":true,\"serving\":true,\"terminating\":false}}],\"ports\":[{\"port\":8080}]}",
             "{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":{\"name\":\"l\","
                     + "\"annotations\":{\"a\":\"b\"}},\"spec\":{\"holderIdentity\":\"p\",\"leaseDurationSeconds\":15,"
-                    + "\"acquireTime\":\"2026-01-01T00:00:00.000000Z\",\"renewTime\":\"2026-01-01T00:00:00.000000Z\"}}");
+                    + "\"acquireTime\":\"2026-01-01T00:00:00.000000Z\",\"renewTime\":\"2026-01-01T00:00:00.000000Z\"}}",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\",\"reason\":\"Expired\",\"code\":410,"
+                    + "\"message\":\"too old resource version\"}");
 
     private final KubernetesClient client;
 
@@ -54,8 +60,8 @@ public class ModelWarmup {
         // The mapper the client decodes with (deserializers are cached per mapper). The list types are named here,
         // not in a static field, so that standalone mode, which never calls this, never loads them.
         KubernetesSerialization serialization = client.getKubernetesSerialization();
-        for (Class<? extends KubernetesResource> list : List.of(PodList.class, EndpointsList.class,
-                EndpointSliceList.class, LeaseList.class)) {
+        for (Class<? extends KubernetesResource> list : List.of(GenericKubernetesResourceList.class,
+                EndpointsList.class, EndpointSliceList.class, LeaseList.class)) {
             serialization.unmarshal("{\"items\":[]}", list);
         }
         for (String object : WATCHED) {

@@ -13,9 +13,10 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
@@ -32,6 +33,15 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 public class PeerWatcher {
 
     private static final Logger LOG = Logger.getLogger(PeerWatcher.class);
+
+    /**
+     * This pod's own Pod, read as a generic resource: only its metadata is used (the deletion timestamp), and the
+     * typed Pod model is hundreds of classes whose deserializers took ~1.3 s of a cluster pod's start
+     * ({@link KubernetesApi#serialization(com.fasterxml.jackson.databind.ObjectMapper)}). Named in full so the
+     * client needs no API discovery to find the resource.
+     */
+    static final ResourceDefinitionContext POD = new ResourceDefinitionContext.Builder().withGroup("")
+            .withVersion("v1").withKind("Pod").withPlural("pods").withNamespaced(true).build();
 
     private final KubernetesClient client;
     private final ClusterConfig config;
@@ -74,7 +84,8 @@ public class PeerWatcher {
                     + " the Endpoints say which pods serve): remove it");
         }
         // By name: a metadata.name field selector, so the API server sends this pod's changes only.
-        SharedIndexInformer<Pod> self = client.pods().inNamespace(ns).withName(identity).runnableInformer(0);
+        SharedIndexInformer<GenericKubernetesResource> self = client.genericKubernetesResources(POD).inNamespace(ns)
+                .withName(identity).runnableInformer(0);
         start(self, this::checkSelf);
         LOG.infof("Watching %s of service %s and this pod (%s) in namespace %s",
                 config.discovery() == ClusterConfig.Discovery.ENDPOINT_SLICES ? "EndpointSlices" : "Endpoints",
@@ -124,7 +135,7 @@ public class PeerWatcher {
     }
 
     /** Fires {@link PodLeaving} once, the first time this pod's own Pod is seen deleted or being deleted. */
-    private void checkSelf(Pod pod) {
+    private void checkSelf(GenericKubernetesResource pod) {
         if (identity.equals(pod.getMetadata().getName()) && pod.getMetadata().getDeletionTimestamp() != null
                 && left.compareAndSet(false, true)) {
             LOG.infof("This pod (%s) is being deleted (deletionTimestamp %s)", identity,

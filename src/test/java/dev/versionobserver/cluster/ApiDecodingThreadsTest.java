@@ -16,7 +16,7 @@ import dev.versionobserver.support.ClusterProfile;
 import dev.versionobserver.support.DecodingThreads;
 import dev.versionobserver.support.FakeCluster;
 import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -65,7 +65,7 @@ class ApiDecodingThreadsTest {
                 .anyMatch(p -> p.name().equals("watched")));
         // The election has written and read the Lease by now (the profile's retry period is 200 ms).
         await().atMost(Duration.ofSeconds(20)).until(() -> decoding.decodes().stream()
-                .map(DecodingThreads.Decode::type).toList().containsAll(List.of(Pod.class,
+                .map(DecodingThreads.Decode::type).toList().containsAll(List.of(GenericKubernetesResource.class,
                         Endpoints.class, Lease.class)));
 
         assertThat(decoding.decodes())

@@ -20,8 +20,9 @@ import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 
+import dev.versionobserver.cluster.KubernetesApi;
 import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -29,15 +30,15 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
- * Test-only: records, for every Pod, Endpoints, EndpointSlice and Lease the Kubernetes client decodes, which
- * Vert.x instance's event loop (if any) decoded it. Lets a test prove that API responses are never decoded on
+ * Test-only: records, for every Pod (a generic resource), Endpoints, EndpointSlice and Lease the Kubernetes client
+ * decodes, which Vert.x instance's event loop (if any) decoded it. Lets a test prove that API responses are never decoded on
  * the application's serving event loops. It replaces the service's {@link KubernetesSerialization} in every
  * {@code @QuarkusTest} by one whose mapper records, so the client under test is the service's own in all else.
  */
 @Singleton
 public class DecodingThreads {
 
-    private static final Set<Class<?>> WATCHED = Set.of(Pod.class, Endpoints.class, EndpointSlice.class,
+    private static final Set<Class<?>> WATCHED = Set.of(GenericKubernetesResource.class, Endpoints.class, EndpointSlice.class,
             Lease.class);
 
     /** One decode: the type, the thread, and the Vert.x instance whose event loop ran it (null off any loop). */
@@ -61,8 +62,8 @@ public class DecodingThreads {
                                 ? new Recording(deserializer, bean.getBeanClass()) : deserializer;
                     }
                 }));
-        // As the service's own: the model's types found through the class loaders' service registrations.
-        return new KubernetesSerialization(mapper, true);
+        // As the service's own: the kinds it decodes typed, everything else generic.
+        return KubernetesApi.serialization(mapper);
     }
 
     public Set<Decode> decodes() {
