@@ -88,6 +88,8 @@ public final class Benchmarks {
         boolean onlyStorm = List.of(args).contains("storm");
         // Section 6b: start-up with the image's flags, side by side with the baselines (-Dbench.extraJars adds more).
         boolean onlyStartup = List.of(args).contains("startup");
+        // Section 6d: a cluster pod's start to ready against the embedded API server (-Dbench.extraJars adds more).
+        boolean onlyClusterStartup = List.of(args).contains("cluster-startup");
         // Section 2-3b: a rolling update of -Dbench.pods (1 000) stand-ins in both discovery modes.
         boolean onlyLarge = List.of(args).contains("large");
         Benchmarks bench = new Benchmarks();
@@ -125,6 +127,9 @@ public final class Benchmarks {
             }
             if (onlyStartup) {
                 bench.startupSideBySide(Integer.getInteger("bench.rollouts", 5));
+            }
+            if (onlyClusterStartup) {
+                bench.clusterStartup(Integer.getInteger("bench.rollouts", 5));
             }
             if (onlyLarge) {
                 for (String discovery : System.getProperty("bench.discovery", "endpoint-slices,endpoints").split(",")) {
@@ -241,12 +246,70 @@ public final class Benchmarks {
      * rotation (e.g. a baseline with one more extension, to see what that extension costs).
      */
     void startupSideBySide(int runs) throws Exception {
-        Map<String, Path> jars = stacksSideBySide();
+        timeStarts("6b. Start-up side by side (image flags)", "startup-side-by-side",
+                imageStacks(withExtraJars(stacksSideBySide())), runs, new StartScene() {
+                });
+    }
+
+    /**
+     * Section 6d: a cluster pod's JVM start to /q/health/ready = 200 (model warmed, informers listed from the
+     * embedded API server), the image's flags with and without its class archive, the product and any {@code
+     * -Dbench.extraJars} (e.g. a previous build) interleaved, {@code runs} rounds. Each start is a new pod of the
+     * same Deployment (its own name, registered before it starts, removed after), so the Lease, the Endpoints and the
+     * API server are as warm for every stack.
+     */
+    void clusterStartup(int runs) throws Exception {
+        Map<String, Path> jars = new LinkedHashMap<>(Map.of("product", ServiceProcess.JAR));
+        String ns = "startup";
+        try (EmbeddedApiServer api = new EmbeddedApiServer(ns)) {
+            FakeCluster cluster = new FakeCluster(api.client(), ns, "version-observer", "version-observer");
+            AtomicInteger pods = new AtomicInteger();
+            timeStarts("6d. A cluster pod's start (image flags, embedded API)", "cluster-startup",
+                    imageStacks(withExtraJars(jars)), runs, new StartScene() {
+                        private String pod;
+
+                        @Override
+                        public Map<String, String> enter(int port) {
+                            pod = "startup-" + pods.incrementAndGet();
+                            cluster.addPod(pod, "127.0.0.1", port);
+                            cluster.setReady(pod, true);
+                            return Map.of("POD_NAME", pod, "POD_NAMESPACE", ns, "KUBECONFIG",
+                                    api.kubeconfig().toString());
+                        }
+
+                        @Override
+                        public void leave() {
+                            cluster.remove(pod);
+                        }
+                    });
+        }
+    }
+
+    /** Where each start of {@link #timeStarts} runs: its environment, and what to undo after it. */
+    private interface StartScene {
+        default Map<String, String> enter(int port) {
+            return Map.of();
+        }
+
+        default void leave() {
+        }
+    }
+
+    /** {@code jars} and the builds {@code -Dbench.extraJars} (name=path,...) adds to the rotation. */
+    private static Map<String, Path> withExtraJars(Map<String, Path> jars) {
         for (String extra : System.getProperty("bench.extraJars", "").split(",")) {
             if (!extra.isBlank()) {
                 jars.put(extra.substring(0, extra.indexOf('=')), Path.of(extra.substring(extra.indexOf('=') + 1)));
             }
         }
+        return jars;
+    }
+
+    /**
+     * Every jar twice: as the image runs it (its flags and the class archive Dockerfile.jvm's RUN line trains, in a
+     * copy of the image's layout), and with the flags but no archive (the figure of sessions 8-12).
+     */
+    private static Map<String, StartupStack> imageStacks(Map<String, Path> jars) throws Exception {
         Map<String, StartupStack> stacks = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, Path> jar : jars.entrySet()) {
             stacks.put(jar.getKey(), new StartupStack(jar.getValue(), ImageDeployment.JVM_FLAGS));
@@ -255,13 +318,23 @@ public final class Benchmarks {
             ImageDeployment image = ImageDeployment.of(jar.getValue(), root);
             stacks.put(jar.getKey() + ", class archive", new StartupStack(image.jar(), image.flags()));
         }
+        return stacks;
+    }
+
+    /**
+     * JVM start to /q/health/ready = 200, and RSS right then, of every stack, rotated each round, after the warm-up
+     * rounds; a line per stack under {@code section}, rows in {@code bench-<csvName>.csv}.
+     */
+    private void timeStarts(String section, String csvName, Map<String, StartupStack> stacks, int runs,
+            StartScene scene) throws Exception {
         Map<String, List<Double>> millis = new java.util.LinkedHashMap<>();
         Map<String, List<Double>> rss = new java.util.LinkedHashMap<>();
         for (int run = 1 - warmups(); run <= runs; run++) {
             for (Map.Entry<String, StartupStack> stack : inTurn(stacks, run)) {
                 int port = ServiceProcess.freePort();
+                Map<String, String> env = scene.enter(port);
                 long started = System.nanoTime();
-                try (ServiceProcess p = ServiceProcess.start(stack.getValue().jar(), "127.0.0.1", port, Map.of(),
+                try (ServiceProcess p = ServiceProcess.start(stack.getValue().jar(), "127.0.0.1", port, env,
                         stack.getValue().flags())) {
                     await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
                             .until(() -> p.httpStatus("/q/health/ready") == 200);
@@ -269,14 +342,16 @@ public final class Benchmarks {
                     double mib = rssKb(p.pid()) / 1024.0;
                     figure(millis, stack.getKey(), run).add(ms);
                     figure(rss, stack.getKey(), run).add(mib);
-                    csv("startup-side-by-side", "run,stack,ready_ms,rss_mib", String.format("%d,%s,%.0f,%.1f", run,
+                    csv(csvName, "run,stack,ready_ms,rss_mib", String.format("%d,%s,%.0f,%.1f", run,
                             stack.getKey().replace(',', ';'), ms, mib));
+                } finally {
+                    scene.leave();
                 }
             }
         }
         for (String stack : millis.keySet()) {
-            line(String.format("## 6b. Start-up side by side (image flags), %s: ready in %s; RSS %s", stack,
-                    stats(millis.get(stack), "ms"), stats(rss.get(stack), "MiB")));
+            line(String.format("## %s, %s: ready in %s; RSS %s", section, stack, stats(millis.get(stack), "ms"),
+                    stats(rss.get(stack), "MiB")));
         }
     }
 
