@@ -36,7 +36,7 @@ public class PeerWatcher {
 
     /**
      * This pod's own Pod, read as a generic resource: only its metadata is used (the deletion timestamp), and the
-     * typed Pod model is hundreds of classes whose deserializers took ~1.3 s of a cluster pod's start
+     * typed Pod model is hundreds of classes whose deserializers took ~1.3 s of the model warm-up
      * ({@link KubernetesApi#serialization(com.fasterxml.jackson.databind.ObjectMapper)}). Named in full so the
      * client needs no API discovery to find the resource.
      */

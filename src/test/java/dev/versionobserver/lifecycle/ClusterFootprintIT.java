@@ -17,7 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * A cluster pod decodes its own Pod as a generic resource and never builds the typed Pod model (hundreds of
- * classes, ~1.3 s of a cluster pod's start and ~25 MiB of RSS, BENCHMARKS.md 6d): on the packaged jar, joining
+ * classes, ~1.3 s of the start's model warm-up and ~10 MiB of RSS, BENCHMARKS.md 6d): on the packaged jar, joining
  * (warm-up, informers, the election) and then seeing its own Pod deleted, which it must still notice. Proven from
  * the JVM's class-loading log, so a change that decodes a Pod typed again (a typed informer, fabric8's default
  * registration of every kind) fails here.
