@@ -98,10 +98,10 @@ public class KubernetesApi {
      * A serialization on {@code mapper} that knows {@link #TYPED_KINDS} only. fabric8's default registers every
      * kind of its model found on the class path, so a watch event's object is decoded as its typed class whatever
      * the operation asked for: this pod's own Pod, watched as a generic resource ({@link PeerWatcher#POD}), was
-     * decoded as the whole typed Pod model first (~1.3 s of the start's model warm-up, ~10 MiB of RSS: BENCHMARKS.md
-     * 6d) and then converted. Here a kind not named is decoded as a {@code GenericKubernetesResource}; the typed operations'
-     * list and single-object answers are decoded by their own class either way. Public for the tests' recording
-     * mapper, which must decode as the service does.
+     * decoded as the whole typed Pod model first (~1.3 s of the start's model warm-up, ~10 MiB of RSS:
+     * BENCHMARKS.md 6d) and then converted. Here a kind not named is decoded as a {@code
+     * GenericKubernetesResource}; the typed operations' list and single-object answers are decoded by their own
+     * class either way. Public for the tests' recording mapper, which must decode as the service does.
      */
     public static KubernetesSerialization serialization(ObjectMapper mapper) {
         KubernetesSerialization serialization = new KubernetesSerialization(mapper, false);

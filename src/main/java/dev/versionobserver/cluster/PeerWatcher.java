@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -37,11 +38,11 @@ public class PeerWatcher {
     /**
      * This pod's own Pod, read as a generic resource: only its metadata is used (the deletion timestamp), and the
      * typed Pod model is hundreds of classes whose deserializers took ~1.3 s of the model warm-up
-     * ({@link KubernetesApi#serialization(com.fasterxml.jackson.databind.ObjectMapper)}). Named in full so the
-     * client needs no API discovery to find the resource.
+     * ({@link KubernetesApi#serialization(com.fasterxml.jackson.databind.ObjectMapper)}). Described by the model's
+     * own annotations (the Pod class itself is loaded either way; its decoders are what cost), so the client needs
+     * no API discovery to find the resource.
      */
-    static final ResourceDefinitionContext POD = new ResourceDefinitionContext.Builder().withGroup("")
-            .withVersion("v1").withKind("Pod").withPlural("pods").withNamespaced(true).build();
+    static final ResourceDefinitionContext POD = ResourceDefinitionContext.fromResourceType(Pod.class);
 
     private final KubernetesClient client;
     private final ClusterConfig config;

@@ -247,8 +247,7 @@ public final class Benchmarks {
      */
     void startupSideBySide(int runs) throws Exception {
         timeStarts("6b. Start-up side by side (image flags)", "startup-side-by-side",
-                imageStacks(withExtraJars(stacksSideBySide())), runs, new StartScene() {
-                });
+                imageStacks(withExtraJars(stacksSideBySide())), runs, StartScene.STANDALONE);
     }
 
     /**
@@ -261,8 +260,8 @@ public final class Benchmarks {
     void clusterStartup(int runs) throws Exception {
         Map<String, Path> jars = new LinkedHashMap<>(Map.of("product", ServiceProcess.JAR));
         String ns = "startup";
-        try (EmbeddedApiServer api = new EmbeddedApiServer(ns)) {
-            FakeCluster cluster = new FakeCluster(api.client(), ns, "version-observer", "version-observer");
+        try (EmbeddedApiServer api = new EmbeddedApiServer(ns); KubernetesClient client = api.client()) {
+            FakeCluster cluster = new FakeCluster(client, ns, "version-observer", "version-observer");
             AtomicInteger pods = new AtomicInteger();
             timeStarts("6d. A cluster pod's start (image flags, embedded API)", "cluster-startup",
                     imageStacks(withExtraJars(jars)), runs, new StartScene() {
@@ -287,6 +286,10 @@ public final class Benchmarks {
 
     /** Where each start of {@link #timeStarts} runs: its environment, and what to undo after it. */
     private interface StartScene {
+        /** A standalone start: no environment, nothing to undo. */
+        StartScene STANDALONE = new StartScene() {
+        };
+
         default Map<String, String> enter(int port) {
             return Map.of();
         }

@@ -31,15 +31,15 @@ import io.vertx.core.Vertx;
 
 /**
  * Test-only: records, for every Pod (a generic resource), Endpoints, EndpointSlice and Lease the Kubernetes client
- * decodes, which Vert.x instance's event loop (if any) decoded it. Lets a test prove that API responses are never decoded on
- * the application's serving event loops. It replaces the service's {@link KubernetesSerialization} in every
+ * decodes, which Vert.x instance's event loop (if any) decoded it. Lets a test prove that API responses are never
+ * decoded on the application's serving event loops. It replaces the service's {@link KubernetesSerialization} in every
  * {@code @QuarkusTest} by one whose mapper records, so the client under test is the service's own in all else.
  */
 @Singleton
 public class DecodingThreads {
 
-    private static final Set<Class<?>> WATCHED = Set.of(GenericKubernetesResource.class, Endpoints.class, EndpointSlice.class,
-            Lease.class);
+    private static final Set<Class<?>> WATCHED = Set.of(GenericKubernetesResource.class, Endpoints.class,
+            EndpointSlice.class, Lease.class);
 
     /** One decode: the type, the thread, and the Vert.x instance whose event loop ran it (null off any loop). */
     public record Decode(Class<?> type, String thread, Vertx loopOwner) {
