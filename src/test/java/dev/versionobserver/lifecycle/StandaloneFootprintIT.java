@@ -17,15 +17,16 @@ import dev.versionobserver.support.WsClient;
 /**
  * Standalone mode loads nothing it does not need (issue: start-up within 1.2x of a bare WebSocket app): on the
  * packaged jar, serving its page, {@code /version} and a socket's greeting and ping never builds the Kubernetes
- * client, its API model, a data-binding Jackson mapper or the cluster's object graph (the monitor's poll client, the
- * peer view). Proven from the JVM's own class-loading log, so a dependency that starts loading them again fails
+ * client, its API model, a data-binding Jackson mapper, the cluster's object graph (the monitor's poll client, the
+ * peer view) or the cluster's meters. Proven from the JVM's own class-loading log, so a dependency that starts loading them again fails
  * here, not only in a benchmark.
  */
 class StandaloneFootprintIT {
 
     /**
      * Loaded only when a fabric8 client, the model's mapper, any ObjectMapper that (de)serialises, or the cluster's
-     * graph (the Vert.x HTTP client the monitor polls peers with, the peer view) is built.
+     * graph (the Vert.x HTTP client the monitor polls peers with, the peer view) is built, or a percentile
+     * histogram: only the cluster's meters ({@code LeaderMetrics}) have them.
      */
     private static final List<String> NOT_IN_STANDALONE = List.of(
             "io.fabric8.kubernetes.api.model.Pod ",
@@ -34,7 +35,8 @@ class StandaloneFootprintIT {
             "com.fasterxml.jackson.databind.ser.BeanSerializerFactory ",
             "com.fasterxml.jackson.databind.deser.BeanDeserializerFactory ",
             "io.vertx.core.http.impl.HttpClientImpl ",
-            "dev.versionobserver.cluster.PeerView ");
+            "dev.versionobserver.cluster.PeerView ",
+            "io.micrometer.core.instrument.distribution.TimeWindowFixedBoundaryHistogram ");
 
     @Test
     void servingPagesVersionAndSocketsLoadsNoKubernetesClientNoDataBindingAndNoClusterGraph() throws Exception {

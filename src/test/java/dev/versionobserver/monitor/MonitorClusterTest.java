@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.versionobserver.publication.LeasePublicationStore;
 import dev.versionobserver.support.ClusterProfile;
 import dev.versionobserver.support.FakeCluster;
+import dev.versionobserver.support.Prometheus;
 import dev.versionobserver.support.StandInPeer;
 import dev.versionobserver.support.WsClient;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -143,6 +144,23 @@ class MonitorClusterTest {
     }
 
     @Test
+    @Order(0)
+    void everyClusterMeterExistsBeforeItsFirstEvent() {
+        String metrics = Prometheus.scrape();
+        assertThat(metrics)
+                .contains("# TYPE version_observer_leader gauge")
+                .contains("# TYPE version_observer_leader_transitions counter")
+                .contains("version_observer_polls_total{outcome=\"timeout\"}")
+                .contains("version_observer_poll_duration_seconds_count")
+                .contains("version_observer_cluster_state{state=\"converged\"}")
+                .contains("version_observer_convergence_to_publication_seconds_count")
+                .contains("version_observer_takeover_to_verdict_seconds_count")
+                .contains("version_observer_kubernetes_api_errors_total{operation=\"list_watch\"}");
+        // No peer has answered garbage yet (that is test 4's): the series is there, at zero.
+        assertThat(Prometheus.sample(metrics, "version_observer_polls_total{outcome=\"garbage\"}")).isZero();
+    }
+
+    @Test
     @Order(1)
     void firstConvergenceSetsTheBaselineWithoutPromptingAnyone() throws Exception {
         try (WsClient browser = WsClient.connect(URI.create(socket + "?v=1.0.0"))) {
@@ -201,12 +219,12 @@ class MonitorClusterTest {
             assertThat(message.path("stale").asBoolean()).isTrue();
             assertNothingPushed(browser);
 
-            String metrics = dev.versionobserver.support.Prometheus.scrape();
+            String metrics = Prometheus.scrape();
             assertThat(metrics).contains("version_observer_publications_total{version=\"2.0.0\"} 1.0");
-            assertThat(dev.versionobserver.support.Prometheus.sample(metrics, "version_observer_leader")).isEqualTo(1.0);
-            assertThat(dev.versionobserver.support.Prometheus.sample(metrics,
+            assertThat(Prometheus.sample(metrics, "version_observer_leader")).isEqualTo(1.0);
+            assertThat(Prometheus.sample(metrics,
                     "version_observer_cluster_state{state=\"converged\"}")).isEqualTo(1.0);
-            assertThat(dev.versionobserver.support.Prometheus.sample(metrics,
+            assertThat(Prometheus.sample(metrics,
                     "version_observer_polls_total{outcome=\"ok\"}")).isGreaterThanOrEqualTo(6.0);
 
             // O(N): each pod was asked once in its lifetime.
@@ -262,8 +280,8 @@ class MonitorClusterTest {
             case ERROR_500 -> "error";
             default -> "timeout";
         };
-        await().atMost(WAIT).until(() -> dev.versionobserver.support.Prometheus.sample(
-                dev.versionobserver.support.Prometheus.scrape(),
+        await().atMost(WAIT).until(() -> Prometheus.sample(
+                Prometheus.scrape(),
                 "version_observer_polls_total{outcome=\"" + outcome + "\"}") >= 1.0);
         await().atMost(WAIT).until(() -> bad.requests() >= 2); // retried, monitor alive
         assertThat(publishedAnnotation()).isEqualTo("6.0.0");
