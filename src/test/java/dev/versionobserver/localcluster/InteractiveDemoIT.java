@@ -76,7 +76,13 @@ class InteractiveDemoIT {
             assertThat(children).as("three service processes").hasSizeGreaterThanOrEqualTo(3);
 
             new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start().waitFor(10, TimeUnit.SECONDS);
-            assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("demo exits on Ctrl-C").isTrue();
+            boolean exited = demo.waitFor(60, TimeUnit.SECONDS);
+            // What it was doing, if it was not done: its last lines and its threads, taken before it is destroyed.
+            String hung = exited ? "" : threadsOf(demo.pid());
+            List<String> seen = List.copyOf(lines);
+            assertThat(exited).as(() -> "demo exits on Ctrl-C within 60 s; its last lines:\n"
+                    + String.join("\n", seen.subList(Math.max(0, seen.size() - 40), seen.size()))
+                    + "\nits threads:\n" + hung).isTrue();
             for (ProcessHandle child : children) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> !child.isAlive());
             }
@@ -84,5 +90,13 @@ class InteractiveDemoIT {
             children.forEach(ProcessHandle::destroyForcibly);
             demo.destroyForcibly();
         }
+    }
+
+    private static String threadsOf(long pid) throws Exception {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        Process dump = new ProcessBuilder(jcmd, Long.toString(pid), "Thread.print").redirectErrorStream(true).start();
+        String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        dump.waitFor(30, TimeUnit.SECONDS);
+        return threads;
     }
 }
