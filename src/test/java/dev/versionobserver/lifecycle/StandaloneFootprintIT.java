@@ -18,8 +18,8 @@ import dev.versionobserver.support.WsClient;
  * Standalone mode loads nothing it does not need (issue: start-up within 1.2x of a bare WebSocket app): on the
  * packaged jar, serving its page, {@code /version} and a socket's greeting and ping never builds the Kubernetes
  * client, its API model, a data-binding Jackson mapper, the cluster's object graph (the monitor's poll client, the
- * peer view) or the cluster's meters. Proven from the JVM's own class-loading log, so a dependency that starts loading them again fails
- * here, not only in a benchmark.
+ * peer view) or the cluster's meters. Proven from the JVM's own class-loading log, so a dependency that starts
+ * loading them again fails here, not only in a benchmark.
  */
 class StandaloneFootprintIT {
 
