@@ -40,6 +40,7 @@ import dev.versionobserver.publication.LeasePublicationStore;
 import dev.versionobserver.support.FakeCluster;
 import dev.versionobserver.support.AppBuild;
 import dev.versionobserver.support.ImageDeployment;
+import dev.versionobserver.support.Jcmd;
 import dev.versionobserver.support.ServiceProcess;
 import dev.versionobserver.support.VertxSockets;
 import dev.versionobserver.support.StandInPeer;
@@ -231,9 +232,7 @@ public final class Benchmarks {
     }
 
     private static void gc(long pid) throws Exception {
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+        Jcmd.run(pid, "GC.run");
     }
 
     // ---- 6. start-up ---------------------------------------------------------------------------------------
@@ -1403,9 +1402,7 @@ public final class Benchmarks {
                 long published = writePublication(cluster, "2.0.0");
                 await().atMost(Duration.ofSeconds(60)).until(() -> arrivals.size() >= load.hellos().get());
                 if (System.getProperty("bench.jfr") != null) {
-                    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-                    new ProcessBuilder(jcmd, Long.toString(pod.pid()), "JFR.dump", "filename="
-                            + System.getProperty("bench.jfr")).inheritIO().start().waitFor(60, TimeUnit.SECONDS);
+                    System.out.print(Jcmd.run(pod.pid(), "JFR.dump", "filename=" + System.getProperty("bench.jfr")));
                 }
                 // The pod's own account: how long it took to join, when it learnt the publication and when its
                 // fan-out loop had queued every send.
@@ -1500,11 +1497,7 @@ public final class Benchmarks {
             double heapAfter = heapUsedMb(p.baseUrl());
             if (Boolean.getBoolean("bench.histogram")) {
                 // What the sockets keep, by class: the heaviest 30 classes after GC, for comparing stacks.
-                String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-                Process histogram = new ProcessBuilder(jcmd, Long.toString(p.pid()), "GC.class_histogram")
-                        .redirectErrorStream(true).start();
-                List<String> top = new String(histogram.getInputStream().readAllBytes()).lines().limit(33).toList();
-                histogram.waitFor(30, TimeUnit.SECONDS);
+                List<String> top = Jcmd.run(p.pid(), "GC.class_histogram").lines().limit(33).toList();
                 Files.write(Path.of("target/bench-idle-capacity-histogram-" + stack.replace(' ', '-') + ".txt"), top);
             }
             long cpuStart = cpuTicks(p.pid());

@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+
+import dev.versionobserver.support.Jcmd;
 
 /**
  * The demo as a person runs it: pages open, the commands listed, commands that act on the cluster (a rollout
@@ -82,7 +85,7 @@ class InteractiveDemoIT {
             new ProcessBuilder("kill", "-" + signal, Long.toString(demo.pid())).start().waitFor(10, TimeUnit.SECONDS);
             boolean exited = demo.waitFor(60, TimeUnit.SECONDS);
             // What it was doing, if it was not done: its last lines and its threads, taken before it is destroyed.
-            String hung = exited ? "" : threadsOf(demo.pid());
+            String hung = exited ? "" : Jcmd.run(demo.pid(), "Thread.print");
             List<String> seen = List.copyOf(lines);
             assertThat(exited).as(() -> "demo exits on SIG" + signal + " within 60 s; its last lines:\n"
                     + String.join("\n", seen.subList(Math.max(0, seen.size() - 40), seen.size()))
@@ -98,19 +101,11 @@ class InteractiveDemoIT {
 
     /** Whether the process ignores SIGINT (signal 2: bit 1 of the SigIgn mask in /proc/PID/status). */
     private static boolean ignoresSigint(long pid) throws Exception {
-        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith("SigIgn:")) {
                 return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).strip(), 16) & 0b10) != 0;
             }
         }
         throw new IllegalStateException("no SigIgn line in /proc/" + pid + "/status");
-    }
-
-    private static String threadsOf(long pid) throws Exception {
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        Process dump = new ProcessBuilder(jcmd, Long.toString(pid), "Thread.print").redirectErrorStream(true).start();
-        String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        dump.waitFor(30, TimeUnit.SECONDS);
-        return threads;
     }
 }
